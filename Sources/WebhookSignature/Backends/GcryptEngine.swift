@@ -1,0 +1,535 @@
+import CGcrypt
+
+/// The libgcrypt backend.
+///
+/// Keys are handed to libgcrypt as S-expressions built once per key from canonical S-expression
+/// bytes assembled in Swift (no variadic `gcry_sexp_build`). Each operation then builds only the
+/// small data S-expression. The engine computes raw RSA; PKCS#1 v1.5 padding is shared Swift code.
+final class GcryptEngine: Engine, @unchecked Sendable {
+    // Safety: every stored property is set once in init and only read afterwards.
+    static let shared = GcryptEngine()
+
+    /// The run-time version, or nil when initialisation failed.
+    private let version: String?
+    /// Why libgcrypt cannot be used, if it cannot; every operation throws it.
+    private let initializationError: WebhookSignatureError?
+    /// Whether each digest is allowed by libgcrypt's policy (FIPS mode refuses MD5), checked once.
+    private let md5Available: Bool
+    private let sha256Available: Bool
+    private let sha512Available: Bool
+
+    /// Initialises libgcrypt once per process (a `static let` is initialised exactly once, thread-safely).
+    ///
+    /// If the host program already finished initialising libgcrypt, its settings are left alone and
+    /// only the version is read. Otherwise the run-time library must be at least the version the
+    /// headers describe; secure memory is then disabled, because this package keeps no secrets in
+    /// it (private keys live in ordinary memory in Swift anyway, and libgcrypt's secure allocations
+    /// fall back to ordinary memory), which also avoids the "using insecure memory" warning and the
+    /// locked-page limit; and initialisation is declared finished.
+    private init() {
+        var version: String? = nil
+        var failure: WebhookSignatureError? = nil
+        if CGcrypt_control_initialization_finished_p() != 0 {
+            version = gcry_check_version(nil).map { String(cString: $0) }
+        } else {
+            let headers = String(cString: CGcrypt_GCRYPT_VERSION())
+            if let runtime = gcry_check_version(CGcrypt_GCRYPT_VERSION()) {
+                version = String(cString: runtime)
+                let secmem = CGcrypt_control_disable_secmem()
+                let finished = CGcrypt_control_initialization_finished()
+                if secmem != 0 {
+                    failure = GcryptEngine.failure("disabling secure memory", secmem)
+                } else if finished != 0 {
+                    failure = GcryptEngine.failure("finishing initialisation", finished)
+                }
+            } else {
+                let runtime = gcry_check_version(nil).map { String(cString: $0) } ?? "unknown"
+                failure = WebhookSignatureError(
+                    .cryptoLibraryFailure,
+                    "libgcrypt \(runtime) is older than the \(headers) this package was built against")
+            }
+        }
+        self.version = version
+        self.initializationError = failure
+        // gcry_md_hash_buffer aborts on an unavailable digest in some versions, so availability is checked first.
+        md5Available = failure == nil && CGcrypt_md_test_algo(GcryptEngine.algo(.md5)) == 0
+        sha256Available = failure == nil && CGcrypt_md_test_algo(GcryptEngine.algo(.sha256)) == 0
+        sha512Available = failure == nil && CGcrypt_md_test_algo(GcryptEngine.algo(.sha512)) == 0
+    }
+
+    var libraryVersion: String {
+        if let version { return "libgcrypt \(version)" }
+        return "libgcrypt (unusable: \(initializationError?.reason ?? "not initialised"))"
+    }
+
+    @inline(__always)
+    private func ready() throws(WebhookSignatureError) {
+        if let initializationError { throw initializationError }
+    }
+
+    // MARK: Hashing
+
+    static func algo(_ algorithm: DigestAlgorithm) -> Int32 {
+        switch algorithm {
+        case .md5: return Int32(GCRY_MD_MD5.rawValue)
+        case .sha256: return Int32(GCRY_MD_SHA256.rawValue)
+        case .sha512: return Int32(GCRY_MD_SHA512.rawValue)
+        }
+    }
+
+    /// The libgcrypt algorithm number, once libgcrypt is known to allow the digest.
+    private func allowedAlgo(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> Int32 {
+        try ready()
+        let available: Bool
+        switch algorithm {
+        case .md5: available = md5Available
+        case .sha256: available = sha256Available
+        case .sha512: available = sha512Available
+        }
+        guard available else {
+            if algorithm == .md5 {
+                throw WebhookSignatureError(
+                    .algorithmNotAllowed,
+                    "libgcrypt refuses MD5 under its FIPS policy (it runs in FIPS mode); use SHA512withRSA or the OpenSSL backend")
+            }
+            throw WebhookSignatureError(.algorithmNotAllowed, "libgcrypt does not offer \(algorithm) under its current configuration")
+        }
+        return GcryptEngine.algo(algorithm)
+    }
+
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        let algo = try allowedAlgo(algorithm)
+        guard output.count >= algorithm.byteCount, let out = output.baseAddress else {
+            throw WebhookSignatureError(.invalidArgument, "a \(algorithm) digest needs \(algorithm.byteCount) bytes of room")
+        }
+        if let input = data.baseAddress {
+            gcry_md_hash_buffer(algo, out, input, data.count)
+        } else {
+            // An empty buffer may have no address; give libgcrypt a valid one.
+            var empty: UInt8 = 0
+            gcry_md_hash_buffer(algo, out, &empty, 0)
+        }
+    }
+
+    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> any EngineHasher {
+        try GcryptHasher(algo: allowedAlgo(algorithm), byteCount: algorithm.byteCount)
+    }
+
+    // MARK: Keys
+
+    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> any EnginePublicKey {
+        try ready()
+        var expression = GcryptSExpression()
+        expression.open("public-key")
+        expression.open("rsa")
+        expression.number("n", components.modulus)
+        expression.number("e", components.publicExponent)
+        expression.close()
+        expression.close()
+        let key = try expression.parse("building a public key")
+        return GcryptPublicKey(key: key, byteCount: components.byteCount)
+    }
+
+    /// Builds libgcrypt's private key, after the same consistency check OpenSSL's backend makes
+    /// (p·q = n), and in a form that signs whenever OpenSSL would sign correctly.
+    ///
+    /// libgcrypt ignores dp and dq: it signs with d and the CRT on p, q and u = p⁻¹ mod q (p < q).
+    /// OpenSSL signs with dp, dq and qinv, and falls back to d when that result does not verify.
+    /// So that both accept and refuse the same keys, a wrong d is replaced by a d derived from e when
+    /// the CRT values are right, and a wrong qinv is never used as u.
+    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
+        try ready()
+        let what = "checking a private key"
+        let n = try GcryptMPI(c.publicComponents.modulus, what), e = try GcryptMPI(c.publicComponents.publicExponent, what)
+        let d = try GcryptMPI(c.privateExponent, what), p = try GcryptMPI(c.prime1, what), q = try GcryptMPI(c.prime2, what)
+        let dp = try GcryptMPI(c.exponent1, what), dq = try GcryptMPI(c.exponent2, what), qinv = try GcryptMPI(c.coefficient, what)
+
+        let product = try GcryptMPI(what)
+        gcry_mpi_mul(product.raw, p.raw, q.raw)
+        guard gcry_mpi_cmp(product.raw, n.raw) == 0 else {
+            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
+        }
+        // p, q ≥ 3 here (odd, and p·q = n with both below n), so p-1 and q-1 are valid moduli.
+        let pMinus1 = try GcryptMPI(what), qMinus1 = try GcryptMPI(what)
+        gcry_mpi_sub_ui(pMinus1.raw, p.raw, 1)
+        gcry_mpi_sub_ui(qMinus1.raw, q.raw, 1)
+        let scratch = try GcryptMPI(what)
+        func isInverse(_ a: GcryptMPI, _ b: GcryptMPI, modulo m: GcryptMPI) -> Bool {
+            gcry_mpi_mulm(scratch.raw, a.raw, b.raw, m.raw)
+            return gcry_mpi_cmp_ui(scratch.raw, 1) == 0
+        }
+        let dIsRight = isInverse(e, d, modulo: pMinus1) && isInverse(e, d, modulo: qMinus1)
+        let qinvIsRight = gcry_mpi_cmp(qinv.raw, p.raw) < 0 && isInverse(qinv, q, modulo: p)
+        let crtIsRight = isInverse(e, dp, modulo: pMinus1) && isInverse(e, dq, modulo: qMinus1) && qinvIsRight
+
+        var exponent = d
+        if !dIsRight && crtIsRight {
+            // d = e⁻¹ mod lcm(p-1, q-1) signs exactly as the CRT values do.
+            let g = try GcryptMPI(what), phi = try GcryptMPI(what), lcm = try GcryptMPI(what), derived = try GcryptMPI(what)
+            _ = gcry_mpi_gcd(g.raw, pMinus1.raw, qMinus1.raw)
+            gcry_mpi_mul(phi.raw, pMinus1.raw, qMinus1.raw)
+            gcry_mpi_div(lcm.raw, nil, phi.raw, g.raw, 0)
+            if gcry_mpi_invm(derived.raw, e.raw, lcm.raw) != 0 { exponent = derived }
+        }
+        // libgcrypt wants p < q and u = p⁻¹ mod q. PKCS#1 usually has p > q: swapped, its qinv is that u.
+        let swap = gcry_mpi_cmp(p.raw, q.raw) > 0
+        let (gp, gq) = swap ? (q, p) : (p, q)
+        var u: GcryptMPI? = nil
+        if swap && qinvIsRight {
+            u = qinv
+        } else {
+            let computed = try GcryptMPI(what)
+            // No inverse when p = q (or they share a factor): then sign without the CRT, as OpenSSL's fallback does.
+            if gcry_mpi_invm(computed.raw, gp.raw, gq.raw) != 0 { u = computed }
+        }
+
+        var expression = GcryptSExpression()
+        defer { expression.wipe() }
+        expression.open("private-key")
+        expression.open("rsa")
+        expression.number("n", c.publicComponents.modulus)
+        expression.number("e", c.publicComponents.publicExponent)
+        try expression.number("d", exponent.bytes(what))
+        if let u {
+            try expression.number("p", gp.bytes(what))
+            try expression.number("q", gq.bytes(what))
+            try expression.number("u", u.bytes(what))
+        }
+        expression.close()
+        expression.close()
+        let key = try expression.parse("building a private key")
+        return GcryptPrivateKey(key: key, byteCount: c.publicComponents.byteCount)
+    }
+
+    func generatePrivateKey(bits: Int) throws(WebhookSignatureError) -> RSAPrivateComponents {
+        try ready()
+        var request = GcryptSExpression()
+        request.open("genkey")
+        request.open("rsa")
+        request.atom("nbits", Array(String(bits).utf8))
+        request.atom("rsa-use-e", Array("65537".utf8))
+        request.close()
+        request.close()
+        let parameters = try request.parse("preparing key generation")
+        defer { gcry_sexp_release(parameters) }
+        var generated: gcry_sexp_t? = nil
+        let err = gcry_pk_genkey(&generated, parameters)
+        guard err == 0, let keyData = generated else {
+            gcry_sexp_release(generated)
+            throw WebhookSignatureError(
+                .keyGenerationFailed, "libgcrypt could not generate a \(bits)-bit RSA key: \(GcryptEngine.describe(err))")
+        }
+        defer { gcry_sexp_release(keyData) }
+        let what = "reading a generated key"
+        guard let privateKey = gcry_sexp_find_token(keyData, "private-key", 0) else {
+            throw WebhookSignatureError(.keyGenerationFailed, "libgcrypt returned a generated key without its private part")
+        }
+        defer { gcry_sexp_release(privateKey) }
+        func parameter(_ name: String) throws(WebhookSignatureError) -> GcryptMPI {
+            guard let list = gcry_sexp_find_token(privateKey, name, 0) else {
+                throw WebhookSignatureError(.keyGenerationFailed, "libgcrypt did not return the key's \(name)")
+            }
+            defer { gcry_sexp_release(list) }
+            guard let value = gcry_sexp_nth_mpi(list, 1, Int32(GCRYMPI_FMT_USG.rawValue)) else {
+                throw WebhookSignatureError(.keyGenerationFailed, "libgcrypt did not return the key's \(name)")
+            }
+            return GcryptMPI(owning: value)
+        }
+        let n = try parameter("n"), e = try parameter("e"), d = try parameter("d")
+        let gp = try parameter("p"), gq = try parameter("q"), gu = try parameter("u")
+        // PKCS#1 wants prime1 > prime2 and coefficient = prime2⁻¹ mod prime1. libgcrypt generates
+        // p < q with u = p⁻¹ mod q, so prime1 = q, prime2 = p, coefficient = u; otherwise compute it.
+        let prime1: GcryptMPI, prime2: GcryptMPI, coefficient: GcryptMPI
+        if gcry_mpi_cmp(gp.raw, gq.raw) < 0 {
+            (prime1, prime2, coefficient) = (gq, gp, gu)
+        } else {
+            (prime1, prime2) = (gp, gq)
+            coefficient = try GcryptMPI(what)
+            guard gcry_mpi_invm(coefficient.raw, prime2.raw, prime1.raw) != 0 else {
+                throw WebhookSignatureError(.keyGenerationFailed, "libgcrypt generated primes without a CRT coefficient")
+            }
+        }
+        let exponent1 = try GcryptMPI(what), exponent2 = try GcryptMPI(what), minus1 = try GcryptMPI(what)
+        gcry_mpi_sub_ui(minus1.raw, prime1.raw, 1)
+        gcry_mpi_mod(exponent1.raw, d.raw, minus1.raw)
+        gcry_mpi_sub_ui(minus1.raw, prime2.raw, 1)
+        gcry_mpi_mod(exponent2.raw, d.raw, minus1.raw)
+        return try RSAPrivateComponents(
+            modulus: n.bytes(what), publicExponent: e.bytes(what), privateExponent: d.bytes(what),
+            prime1: prime1.bytes(what), prime2: prime2.bytes(what), exponent1: exponent1.bytes(what),
+            exponent2: exponent2.bytes(what), coefficient: coefficient.bytes(what))
+    }
+
+    // MARK: Helpers
+
+    /// libgcrypt's own text for an error code.
+    static func describe(_ err: gcry_error_t) -> String {
+        gcry_strerror(err).map { String(cString: $0) } ?? "error \(err)"
+    }
+
+    /// An error for a libgcrypt call that failed, with libgcrypt's own message.
+    static func failure(_ what: String, _ err: gcry_error_t) -> WebhookSignatureError {
+        WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): \(describe(err))")
+    }
+
+    /// Copies the number in element 1 of the list `token` inside `result` into `output`,
+    /// left-padded with zeros; the number may be stored with or without a leading zero byte.
+    static func extract(_ token: String, from result: gcry_sexp_t, into output: UnsafeMutableRawBufferPointer, _ what: String)
+        throws(WebhookSignatureError)
+    {
+        guard let list = gcry_sexp_find_token(result, token, 0) else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): its result has no \(token)")
+        }
+        defer { gcry_sexp_release(list) }
+        var length = 0
+        guard let data = gcry_sexp_nth_data(list, 1, &length) else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): its result has no \(token) value")
+        }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        let significant = bytes.firstIndex(where: { $0 != 0 }) ?? length
+        let count = length - significant
+        guard count <= output.count else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): its result is longer than the modulus")
+        }
+        let padding = output.count - count
+        for i in 0..<padding { output[i] = 0 }
+        for i in 0..<count { output[padding + i] = bytes[significant + i] }
+    }
+}
+
+/// An RSA public key in libgcrypt: the key S-expression, built once.
+final class GcryptPublicKey: EnginePublicKey, @unchecked Sendable {
+    // Safety: the S-expression is never mutated after creation, and libgcrypt's pk functions only read it.
+    private let key: gcry_sexp_t
+    private let operand: GcryptRawOperand
+
+    init(key: gcry_sexp_t, byteCount: Int) {
+        self.key = key
+        self.operand = GcryptRawOperand(byteCount: byteCount)
+    }
+
+    deinit { gcry_sexp_release(key) }
+
+    /// s^e mod n with `gcry_pk_encrypt` on `(data (flags raw)(value s))`, read from `(enc-val (rsa (a …)))`.
+    func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        let data = try operand.make(signature, "applying the public key")
+        defer { gcry_sexp_release(data) }
+        var result: gcry_sexp_t? = nil
+        let err = gcry_pk_encrypt(&result, data, key)
+        guard err == 0, let result else {
+            gcry_sexp_release(result)
+            throw GcryptEngine.failure("applying the public key", err)
+        }
+        defer { gcry_sexp_release(result) }
+        try GcryptEngine.extract("a", from: result, into: output, "applying the public key")
+    }
+}
+
+/// An RSA private key in libgcrypt: the key S-expression, built once.
+final class GcryptPrivateKey: EnginePrivateKey, @unchecked Sendable {
+    // Safety: the S-expression is never mutated after creation, and libgcrypt's pk functions only
+    // read it (blinding uses libgcrypt's internally locked nonce generator).
+    private let key: gcry_sexp_t
+    private let operand: GcryptRawOperand
+
+    init(key: gcry_sexp_t, byteCount: Int) {
+        self.key = key
+        self.operand = GcryptRawOperand(byteCount: byteCount)
+    }
+
+    deinit { gcry_sexp_release(key) }
+
+    /// m^d mod n with `gcry_pk_sign` on `(data (flags raw)(value m))`, read from `(sig-val (rsa (s …)))`.
+    func privateOperation(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        let data = try operand.make(message, "applying the private key")
+        defer { gcry_sexp_release(data) }
+        var result: gcry_sexp_t? = nil
+        let err = gcry_pk_sign(&result, data, key)
+        guard err == 0, let result else {
+            gcry_sexp_release(result)
+            // libgcrypt checks each signature with the public key; a failure means the parts do not belong together.
+            if gcry_err_code(err) == GPG_ERR_BAD_SIGNATURE {
+                throw WebhookSignatureError(.invalidKey, "the private key's parts do not belong together: its signatures do not verify")
+            }
+            throw GcryptEngine.failure("applying the private key", err)
+        }
+        defer { gcry_sexp_release(result) }
+        try GcryptEngine.extract("s", from: result, into: output, "applying the private key")
+    }
+}
+
+/// Builds the per-call `(data (flags raw)(value …))` S-expression in canonical form.
+///
+/// The prefix up to the value's bytes depends only on the modulus length, so it is built once
+/// per key. The value gets a leading zero byte so that it reads as non-negative in any GcryptMPI format.
+struct GcryptRawOperand: Sendable {
+    private let prefix: [UInt8]
+    private let byteCount: Int
+    private static let suffix: [UInt8] = Array("))".utf8)
+
+    init(byteCount: Int) {
+        self.byteCount = byteCount
+        prefix = Array("(4:data(5:flags3:raw)(5:value\(byteCount + 1):".utf8) + [0]
+    }
+
+    func make(_ value: UnsafeRawBufferPointer, _ what: String) throws(WebhookSignatureError) -> gcry_sexp_t {
+        guard value.count == byteCount else {
+            throw WebhookSignatureError(.invalidArgument, "an RSA operand has \(byteCount) bytes, not \(value.count)")
+        }
+        let total = prefix.count + byteCount + GcryptRawOperand.suffix.count
+        return try withUnsafeTemporaryAllocation(byteCount: total, alignment: 1) { (buffer) throws(WebhookSignatureError) in
+            var index = 0
+            for byte in prefix { buffer[index] = byte; index += 1 }
+            for byte in value { buffer[index] = byte; index += 1 }
+            for byte in GcryptRawOperand.suffix { buffer[index] = byte; index += 1 }
+            var sexp: gcry_sexp_t? = nil
+            let err = gcry_sexp_sscan(&sexp, nil, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), total)
+            // The operand may be a message to sign: do not leave it on the stack.
+            for i in 0..<total { buffer[i] = 0 }
+            guard err == 0, let sexp else {
+                gcry_sexp_release(sexp)
+                throw GcryptEngine.failure(what, err)
+            }
+            return sexp
+        }
+    }
+}
+
+/// Canonical S-expression bytes (`(3:rsa(1:n3:…))`), parsed by libgcrypt without a variadic call.
+struct GcryptSExpression {
+    private(set) var bytes: [UInt8] = []
+
+    /// Opens a list whose first element is `token`.
+    mutating func open(_ token: String) {
+        bytes.append(UInt8(ascii: "("))
+        string(Array(token.utf8))
+    }
+
+    mutating func close() { bytes.append(UInt8(ascii: ")")) }
+
+    /// `(name value)` with value as a raw string.
+    mutating func atom(_ name: String, _ value: [UInt8]) {
+        open(name)
+        string(value)
+        close()
+    }
+
+    /// `(name value)` with an unsigned big-endian number, given a leading zero byte when its top
+    /// bit is set so that it reads the same as a signed or an unsigned GcryptMPI.
+    mutating func number(_ name: String, _ value: [UInt8]) {
+        open(name)
+        let needsZero = (value.first ?? 0) & 0x80 != 0
+        bytes.append(contentsOf: Array(String(value.count + (needsZero ? 1 : 0)).utf8))
+        bytes.append(UInt8(ascii: ":"))
+        if needsZero { bytes.append(0) }
+        bytes.append(contentsOf: value)
+        close()
+    }
+
+    private mutating func string(_ value: [UInt8]) {
+        bytes.append(contentsOf: Array(String(value.count).utf8))
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: value)
+    }
+
+    /// Overwrites the bytes (they may hold private key material).
+    mutating func wipe() {
+        for i in bytes.indices { bytes[i] = 0 }
+    }
+
+    func parse(_ what: String) throws(WebhookSignatureError) -> gcry_sexp_t {
+        var sexp: gcry_sexp_t? = nil
+        let err = bytes.withUnsafeBytes { raw in
+            gcry_sexp_sscan(&sexp, nil, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
+        }
+        guard err == 0, let sexp else {
+            gcry_sexp_release(sexp)
+            throw GcryptEngine.failure(what, err)
+        }
+        return sexp
+    }
+}
+
+/// A libgcrypt big number that is released with its owner, so that every error path frees it.
+final class GcryptMPI {
+    let raw: gcry_mpi_t
+
+    init(owning raw: gcry_mpi_t) { self.raw = raw }
+
+    /// A new number, zero.
+    convenience init(_ what: String) throws(WebhookSignatureError) {
+        guard let raw = gcry_mpi_new(0) else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): out of memory")
+        }
+        self.init(owning: raw)
+    }
+
+    /// The number with these unsigned big-endian bytes.
+    convenience init(_ bytes: [UInt8], _ what: String) throws(WebhookSignatureError) {
+        var raw: gcry_mpi_t? = nil
+        let err = bytes.withUnsafeBytes { buffer in gcry_mpi_scan(&raw, GCRYMPI_FMT_USG, buffer.baseAddress, buffer.count, nil) }
+        guard err == 0, let raw else {
+            gcry_mpi_release(raw)
+            throw GcryptEngine.failure(what, err)
+        }
+        self.init(owning: raw)
+    }
+
+    deinit { gcry_mpi_release(raw) }
+
+    /// Unsigned big-endian bytes without leading zeros.
+    func bytes(_ what: String) throws(WebhookSignatureError) -> [UInt8] {
+        var length = 0
+        var err = gcry_mpi_print(GCRYMPI_FMT_USG, nil, 0, &length, raw)
+        guard err == 0 else { throw GcryptEngine.failure(what, err) }
+        var out = [UInt8](repeating: 0, count: length)
+        var written = 0
+        err = out.withUnsafeMutableBytes { buffer in
+            gcry_mpi_print(GCRYMPI_FMT_USG, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count, &written, raw)
+        }
+        guard err == 0 else { throw GcryptEngine.failure(what, err) }
+        return Array(out.prefix(written).drop(while: { $0 == 0 }))
+    }
+}
+
+/// A streaming hash on a gcry_md handle.
+final class GcryptHasher: EngineHasher {
+    private let handle: gcry_md_hd_t
+    private let algo: Int32
+    private let byteCount: Int
+
+    init(algo: Int32, byteCount: Int) throws(WebhookSignatureError) {
+        var handle: gcry_md_hd_t? = nil
+        let err = gcry_md_open(&handle, algo, 0)
+        guard err == 0, let handle else {
+            gcry_md_close(handle)
+            throw GcryptEngine.failure("starting a hash", err)
+        }
+        self.handle = handle
+        self.algo = algo
+        self.byteCount = byteCount
+    }
+
+    deinit { gcry_md_close(handle) }
+
+    func update(_ data: UnsafeRawBufferPointer) throws(WebhookSignatureError) {
+        guard let input = data.baseAddress, data.count > 0 else { return }
+        gcry_md_write(handle, input, data.count)
+    }
+
+    func finalize(into output: UnsafeMutableRawBufferPointer) throws(WebhookSignatureError) {
+        guard output.count >= byteCount, let out = output.baseAddress else {
+            throw WebhookSignatureError(.invalidArgument, "a digest needs \(byteCount) bytes of room")
+        }
+        guard let digest = gcry_md_read(handle, algo) else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while hashing: no digest was returned")
+        }
+        out.copyMemory(from: digest, byteCount: byteCount)
+    }
+}

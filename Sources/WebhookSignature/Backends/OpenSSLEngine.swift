@@ -1,0 +1,264 @@
+import COpenSSL
+
+/// The OpenSSL 3 (libcrypto) backend.
+final class OpenSSLEngine: Engine, @unchecked Sendable {
+    // Safety: the fetched EVP_MD objects are immutable after init and OpenSSL allows sharing them.
+    static let shared = OpenSSLEngine()
+
+    private let md5: OpaquePointer?
+    private let sha256: OpaquePointer?
+    private let sha512: OpaquePointer?
+    private let hashPools: [ContextPool]
+
+    private init() {
+        // Fetch each digest once: EVP_MD_fetch does a name lookup that costs as much as hashing a small body.
+        md5 = EVP_MD_fetch(nil, "MD5", nil)
+        sha256 = EVP_MD_fetch(nil, "SHA256", nil)
+        sha512 = EVP_MD_fetch(nil, "SHA512", nil)
+        // One pool of EVP_MD_CTX per digest, so a reused context is re-initialised with the same digest.
+        hashPools = (0..<3).map { _ in
+            ContextPool(make: { EVP_MD_CTX_new() }, destroy: { EVP_MD_CTX_free($0) })
+        }
+    }
+
+    var libraryVersion: String { String(cString: OpenSSL_version(Int32(OPENSSL_VERSION))) }
+
+    private func md(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> (OpaquePointer, ContextPool) {
+        let pair: (OpaquePointer?, ContextPool)
+        switch algorithm {
+        case .md5: pair = (md5, hashPools[0])
+        case .sha256: pair = (sha256, hashPools[1])
+        case .sha512: pair = (sha512, hashPools[2])
+        }
+        guard let md = pair.0 else {
+            throw WebhookSignatureError(
+                .algorithmNotAllowed, "OpenSSL does not offer \(algorithm) under its current configuration (FIPS or provider policy)")
+        }
+        return (md, pair.1)
+    }
+
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        let (md, pool) = try md(algorithm)
+        try pool.withContext { (ctx) throws(WebhookSignatureError) in
+            var length: UInt32 = 0
+            guard EVP_DigestInit_ex2(ctx, md, nil) == 1,
+                EVP_DigestUpdate(ctx, data.baseAddress, data.count) == 1,
+                EVP_DigestFinal_ex(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1
+            else {
+                throw OpenSSLEngine.failure("hashing")
+            }
+        }
+    }
+
+    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> any EngineHasher {
+        let (md, _) = try md(algorithm)
+        return try OpenSSLHasher(md: md)
+    }
+
+    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> any EnginePublicKey {
+        let pkey = try OpenSSLEngine.buildKey([(COpenSSL_OSSL_PKEY_PARAM_RSA_N(), components.modulus), (COpenSSL_OSSL_PKEY_PARAM_RSA_E(), components.publicExponent)], selection: COpenSSL_EVP_PKEY_PUBLIC_KEY())
+        return OpenSSLPublicKey(pkey: pkey)
+    }
+
+    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
+        try OpenSSLEngine.checkPrimesMultiply(c)
+        let pkey = try OpenSSLEngine.buildKey(
+            [
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_N(), c.publicComponents.modulus),
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_E(), c.publicComponents.publicExponent),
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_D(), c.privateExponent), (COpenSSL_OSSL_PKEY_PARAM_RSA_FACTOR1(), c.prime1),
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_FACTOR2(), c.prime2), (COpenSSL_OSSL_PKEY_PARAM_RSA_EXPONENT1(), c.exponent1),
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_EXPONENT2(), c.exponent2),
+                (COpenSSL_OSSL_PKEY_PARAM_RSA_COEFFICIENT1(), c.coefficient),
+            ], selection: COpenSSL_EVP_PKEY_KEYPAIR())
+        return OpenSSLPrivateKey(pkey: pkey)
+    }
+
+    func generatePrivateKey(bits: Int) throws(WebhookSignatureError) -> RSAPrivateComponents {
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else { throw OpenSSLEngine.failure("key generation") }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        var pkey: OpaquePointer? = nil
+        guard EVP_PKEY_keygen_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, Int32(bits)) == 1,
+            EVP_PKEY_keygen(ctx, &pkey) == 1, let generated = pkey
+        else {
+            throw WebhookSignatureError(.keyGenerationFailed, "OpenSSL could not generate a \(bits)-bit RSA key")
+        }
+        defer { EVP_PKEY_free(generated) }
+        func param(_ name: String) throws(WebhookSignatureError) -> [UInt8] {
+            var bn: OpaquePointer? = nil
+            guard EVP_PKEY_get_bn_param(generated, name, &bn) == 1, let value = bn else {
+                throw WebhookSignatureError(.keyGenerationFailed, "OpenSSL did not return the key's \(name)")
+            }
+            defer { BN_clear_free(value) }
+            var bytes = [UInt8](repeating: 0, count: Int((BN_num_bits(value) + 7) / 8))
+            _ = BN_bn2bin(value, &bytes)
+            return bytes
+        }
+        return try RSAPrivateComponents(
+            modulus: param("n"), publicExponent: param("e"), privateExponent: param("d"),
+            prime1: param("rsa-factor1"), prime2: param("rsa-factor2"), exponent1: param("rsa-exponent1"),
+            exponent2: param("rsa-exponent2"), coefficient: param("rsa-coefficient1"))
+    }
+
+    // MARK: Helpers
+
+    /// Builds an EVP_PKEY from big-endian components with EVP_PKEY_fromdata.
+    static func buildKey(_ values: [(UnsafePointer<CChar>?, [UInt8])], selection: Int32) throws(WebhookSignatureError) -> OpaquePointer {
+        guard let builder = OSSL_PARAM_BLD_new() else { throw failure("building a key") }
+        defer { OSSL_PARAM_BLD_free(builder) }
+        var numbers: [OpaquePointer] = []
+        defer { for bn in numbers { BN_clear_free(bn) } }
+        for (name, bytes) in values {
+            guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw failure("building a key") }
+            numbers.append(bn)
+            guard OSSL_PARAM_BLD_push_BN(builder, name, bn) == 1 else { throw failure("building a key") }
+        }
+        guard let params = OSSL_PARAM_BLD_to_param(builder) else { throw failure("building a key") }
+        defer { OSSL_PARAM_free(params) }
+        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else { throw failure("building a key") }
+        defer { EVP_PKEY_CTX_free(ctx) }
+        var pkey: OpaquePointer? = nil
+        guard EVP_PKEY_fromdata_init(ctx) == 1, EVP_PKEY_fromdata(ctx, &pkey, selection, params) == 1, let key = pkey else {
+            throw failure("building a key")
+        }
+        return key
+    }
+
+    /// p·q must equal n; checked with OpenSSL's big numbers.
+    static func checkPrimesMultiply(_ c: RSAPrivateComponents) throws(WebhookSignatureError) {
+        guard let bnCtx = BN_CTX_new(), let p = BN_bin2bn(c.prime1, Int32(c.prime1.count), nil) else {
+            throw failure("checking a key")
+        }
+        defer { BN_CTX_free(bnCtx); BN_clear_free(p) }
+        guard let q = BN_bin2bn(c.prime2, Int32(c.prime2.count), nil) else { throw failure("checking a key") }
+        defer { BN_clear_free(q) }
+        let n = c.publicComponents.modulus
+        guard let expected = BN_bin2bn(n, Int32(n.count), nil), let product = BN_new() else { throw failure("checking a key") }
+        defer { BN_free(expected); BN_clear_free(product) }
+        guard BN_mul(product, p, q, bnCtx) == 1 else { throw failure("checking a key") }
+        if BN_cmp(product, expected) != 0 {
+            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
+        }
+    }
+
+    /// An error for a libcrypto call that failed, with OpenSSL's own message; clears this thread's error queue.
+    static func failure(_ what: String) -> WebhookSignatureError {
+        let code = ERR_get_error()
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        ERR_clear_error()
+        let detail = code == 0 ? "no detail" : String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return WebhookSignatureError(.cryptoLibraryFailure, "OpenSSL failed while \(what): \(detail)")
+    }
+}
+
+/// An RSA public key in OpenSSL, with a pool of contexts initialised for raw public operations.
+final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
+    // Safety: the EVP_PKEY is never mutated after creation; contexts are used one thread at a time via the pool.
+    private let pkey: OpaquePointer
+    private let contexts: ContextPool
+
+    init(pkey: OpaquePointer) {
+        self.pkey = pkey
+        // A context initialised once for verify-recover without padding: the padding is checked in
+        // Swift (PKCS1.swift), identically for both backends. Re-initialising per call would cost a
+        // provider lookup each time.
+        self.contexts = ContextPool(
+            make: {
+                guard let ctx = EVP_PKEY_CTX_new(pkey, nil) else { return nil }
+                guard EVP_PKEY_verify_recover_init(ctx) == 1,
+                    EVP_PKEY_CTX_set_rsa_padding(ctx, COpenSSL_RSA_NO_PADDING()) == 1
+                else {
+                    EVP_PKEY_CTX_free(ctx)
+                    return nil
+                }
+                return ctx
+            }, destroy: { EVP_PKEY_CTX_free($0) })
+    }
+
+    deinit { EVP_PKEY_free(pkey) }
+
+    func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        try contexts.withContext { (ctx) throws(WebhookSignatureError) in
+            var length = output.count
+            guard
+                EVP_PKEY_verify_recover(
+                    ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
+                    signature.baseAddress?.assumingMemoryBound(to: UInt8.self), signature.count) == 1,
+                length == output.count
+            else {
+                throw OpenSSLEngine.failure("applying the public key")
+            }
+        }
+    }
+}
+
+/// An RSA private key in OpenSSL, with a pool of contexts initialised for raw private operations.
+final class OpenSSLPrivateKey: EnginePrivateKey, @unchecked Sendable {
+    private let pkey: OpaquePointer
+    private let contexts: ContextPool
+
+    init(pkey: OpaquePointer) {
+        self.pkey = pkey
+        self.contexts = ContextPool(
+            make: {
+                guard let ctx = EVP_PKEY_CTX_new(pkey, nil) else { return nil }
+                guard EVP_PKEY_sign_init(ctx) == 1,
+                    EVP_PKEY_CTX_set_rsa_padding(ctx, COpenSSL_RSA_NO_PADDING()) == 1
+                else {
+                    EVP_PKEY_CTX_free(ctx)
+                    return nil
+                }
+                return ctx
+            }, destroy: { EVP_PKEY_CTX_free($0) })
+    }
+
+    deinit { EVP_PKEY_free(pkey) }
+
+    func privateOperation(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        try contexts.withContext { (ctx) throws(WebhookSignatureError) in
+            var length = output.count
+            guard
+                EVP_PKEY_sign(
+                    ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
+                    message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1,
+                length == output.count
+            else {
+                throw OpenSSLEngine.failure("applying the private key")
+            }
+        }
+    }
+}
+
+/// A streaming hash on an EVP_MD_CTX.
+final class OpenSSLHasher: EngineHasher {
+    private let ctx: OpaquePointer
+
+    init(md: OpaquePointer) throws(WebhookSignatureError) {
+        guard let ctx = EVP_MD_CTX_new() else { throw OpenSSLEngine.failure("starting a hash") }
+        guard EVP_DigestInit_ex2(ctx, md, nil) == 1 else {
+            EVP_MD_CTX_free(ctx)
+            throw OpenSSLEngine.failure("starting a hash")
+        }
+        self.ctx = ctx
+    }
+
+    deinit { EVP_MD_CTX_free(ctx) }
+
+    func update(_ data: UnsafeRawBufferPointer) throws(WebhookSignatureError) {
+        guard EVP_DigestUpdate(ctx, data.baseAddress, data.count) == 1 else { throw OpenSSLEngine.failure("hashing") }
+    }
+
+    func finalize(into output: UnsafeMutableRawBufferPointer) throws(WebhookSignatureError) {
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length) == 1 else {
+            throw OpenSSLEngine.failure("hashing")
+        }
+    }
+}

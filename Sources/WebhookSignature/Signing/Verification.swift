@@ -1,0 +1,145 @@
+extension RSAPublicKey {
+    /// Checks a base64 signature over a body.
+    ///
+    /// Use this for one header value and the raw body bytes as received (`Array(data)`,
+    /// `string.utf8`, a `[UInt8]`). Returns `false` for every signature that does not verify:
+    /// a tampered body, another key or algorithm, a wrong length, a value not below the modulus,
+    /// empty or undecodable base64. It throws only when the crypto library cannot do the work
+    /// (``WebhookSignatureError/Code/algorithmNotAllowed``, ``WebhookSignatureError/Code/cryptoLibraryFailure``).
+    public func isValidSignature(
+        _ signatureBase64: some StringProtocol, for body: some Collection<UInt8>, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        try withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
+            try verifyBase64(signatureBase64, digest: digest, algorithm: algorithm)
+        }
+    }
+
+    /// Checks a signature given as raw bytes (not base64) over a body.
+    ///
+    /// Use it when the signature was already decoded; the verdicts are those of the base64 form.
+    public func isValidSignature(
+        rawSignature: some Collection<UInt8>, for body: some Collection<UInt8>, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        try withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
+            try withBytes(rawSignature) { (signature) throws(WebhookSignatureError) in
+                try verifyRaw(signature, digest: digest, algorithm: algorithm)
+            }
+        }
+    }
+
+    /// Checks a base64 signature against a digest computed elsewhere (16 bytes for MD5, 64 for SHA-512).
+    ///
+    /// Use it with ``BodyDigest`` when the body was hashed while it streamed in. A digest of the
+    /// wrong length throws ``WebhookSignatureError/Code/invalidArgument``.
+    public func isValidSignature(
+        _ signatureBase64: some StringProtocol, digest: some Collection<UInt8>, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        guard digest.count == algorithm.digestByteCount else {
+            throw WebhookSignatureError(
+                .invalidArgument, "a \(algorithm) digest has \(algorithm.digestByteCount) bytes, not \(digest.count)")
+        }
+        return try withBytes(digest) { (digestBytes) throws(WebhookSignatureError) in
+            try verifyBase64(signatureBase64, digest: digestBytes, algorithm: algorithm)
+        }
+    }
+
+    // MARK: The hot path
+
+    /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
+    func verifyBase64(
+        _ signatureBase64: some StringProtocol, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        let k = components.byteCount
+        let expectedLength = (k + 2) / 3 * 4
+        let text = signatureBase64.utf8
+        // Only a text of exactly the right length can decode to k bytes: reject the rest before decoding.
+        guard text.count == expectedLength else { return false }
+        let result = text.withContiguousStorageIfAvailable { (chars) -> Result<Bool, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try verifyBase64Buffer(chars, digest: digest, algorithm: algorithm) }
+        }
+        if let result { return try result.get() }
+        // Non-contiguous strings (bridged or substring views) are copied once.
+        let copy = Array(text)
+        return try copy.withUnsafeBufferPointer { (chars) throws(WebhookSignatureError) in
+            try verifyBase64Buffer(chars, digest: digest, algorithm: algorithm)
+        }
+    }
+
+    private func verifyBase64Buffer(
+        _ chars: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        let capacity = chars.count / 4 * 3
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { (buffer) throws(WebhookSignatureError) in
+            guard let length = try? StrictBase64.decode(chars, into: buffer), length == components.byteCount else {
+                return false
+            }
+            return try verifyRaw(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<length]), digest: digest, algorithm: algorithm)
+        }
+    }
+
+    /// The check itself: length, range, one public operation, then the padding compared in constant time.
+    func verifyRaw(
+        _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        let k = components.byteCount
+        guard signature.count == k else { return false }
+        // The signature, as a number, must be below the modulus (RFC 8017 §5.2.2 step 1).
+        guard isBelowModulus(signature) else { return false }
+        return try withUnsafeTemporaryAllocation(byteCount: k, alignment: 1) { (em) throws(WebhookSignatureError) in
+            try native.publicOperation(signature, into: em)
+            return PKCS1.matches(UnsafeRawBufferPointer(em), digest: digest, algorithm: algorithm)
+        }
+    }
+
+    func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
+        let n = components.modulus
+        for i in 0..<n.count where signature[i] != n[i] {
+            return signature[i] < n[i]
+        }
+        return false
+    }
+
+    /// Hashes the body into a stack buffer and passes the digest on.
+    func withDigest<R>(
+        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm,
+        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+    ) throws(WebhookSignatureError) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try withBytes(body) { (bytes) throws(WebhookSignatureError) in
+                try backend.engine.digest(algorithm.digest, bytes, into: digest)
+            }
+            return try next(UnsafeRawBufferPointer(digest))
+        }
+    }
+}
+
+/// Runs `body` over the collection's bytes, copying only when they are not contiguous.
+@inline(__always)
+func withBytes<R>(
+    _ collection: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+) throws(WebhookSignatureError) -> R {
+    let result = collection.withContiguousStorageIfAvailable { (buffer) -> Result<R, WebhookSignatureError> in
+        Result { () throws(WebhookSignatureError) in try body(UnsafeRawBufferPointer(buffer)) }
+    }
+    if let result { return try result.get() }
+    let copy = Array(collection)
+    return try typedThrows { try copy.withUnsafeBytes { buffer in try body(buffer) } }
+}
+
+extension RSAPublicKey {
+    /// For diagnosis only, after verification failed: which algorithm's DigestInfo the signature
+    /// carries under this key, or nil when this key did not make it.
+    func encodedAlgorithm(ofRawSignature signature: [UInt8]) throws(WebhookSignatureError) -> SignatureAlgorithm? {
+        let k = components.byteCount
+        guard signature.count == k else { return nil }
+        return try typedThrows {
+            try signature.withUnsafeBytes { sig -> SignatureAlgorithm? in
+                guard isBelowModulus(sig) else { return nil }
+                var em = [UInt8](repeating: 0, count: k)
+                try em.withUnsafeMutableBytes { out in try native.publicOperation(sig, into: out) }
+                return PKCS1.identify(em)
+            }
+        }
+    }
+}

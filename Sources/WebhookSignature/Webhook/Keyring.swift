@@ -1,0 +1,210 @@
+/// Where a trusted key stands at a given time.
+public enum KeyStatus: String, Sendable, CaseIterable {
+    /// Inside its validity window and not retired: signatures by it are accepted.
+    case active
+    /// Its window has not opened yet.
+    case notYetValid = "not-yet-valid"
+    /// Its window has closed.
+    case expired
+    /// Withdrawn by an operator, whatever its window.
+    case retired
+}
+
+/// A public key that a receiver trusts, with its label and validity window.
+///
+/// Use several of them in a ``Keyring`` while a key is rotated: the old and new keys overlap,
+/// then the old one expires or is retired.
+public struct TrustedKey: Sendable, Hashable {
+    /// The key.
+    public var key: RSAPublicKey
+    /// A name for people, such as `eu-prod`.
+    public var label: String?
+    /// Signatures by this key count from this time on, if set.
+    public var notBefore: UnixTime?
+    /// Signatures by this key count until this time, if set.
+    public var notAfter: UnixTime?
+    /// Whether an operator withdrew the key.
+    public var retired: Bool
+
+    /// Creates a trusted key.
+    public init(key: RSAPublicKey, label: String? = nil, notBefore: UnixTime? = nil, notAfter: UnixTime? = nil, retired: Bool = false) {
+        self.key = key
+        self.label = label
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.retired = retired
+    }
+
+    /// The key's id: the SHA-256 fingerprint of its SubjectPublicKeyInfo.
+    public var id: KeyFingerprint { key.fingerprint }
+
+    /// The key's status at `time`; retirement wins over the window.
+    public func status(at time: UnixTime) -> KeyStatus {
+        if retired { return .retired }
+        if let notBefore, time < notBefore { return .notYetValid }
+        if let notAfter, time > notAfter { return .expired }
+        return .active
+    }
+
+    /// The label if there is one, else the id.
+    public var displayName: String { label ?? id.hex }
+}
+
+/// The set of public keys a receiver trusts, stored as a small JSON file.
+///
+/// The file format (version 1), keys in the platform's x509 base64 form:
+/// ```json
+/// {
+///   "version": 1,
+///   "keys": [
+///     {"id":"<sha256 hex>","label":"eu-prod","publicKey":"MIGf…","notBefore":"2026-01-01T00:00:00Z","notAfter":null,"retired":false}
+///   ]
+/// }
+/// ```
+/// `id`, `label`, `notBefore`, `notAfter` and `retired` are optional; `id`, when present, must
+/// match the key. Ids and labels are unique. The verdict never depends on the order of keys.
+public struct Keyring: Sendable, Hashable {
+    /// The keys, in file order.
+    public private(set) var keys: [TrustedKey]
+
+    /// A keyring of these keys; ids and labels must be unique.
+    public init(_ keys: [TrustedKey] = []) throws(WebhookSignatureError) {
+        self.keys = []
+        for key in keys { try add(key) }
+    }
+
+    /// A keyring with one key.
+    public init(trusting key: RSAPublicKey, label: String? = nil) {
+        self.keys = [TrustedKey(key: key, label: label)]
+    }
+
+    /// Adds a key; a key already present (same id) or a label already used throws ``WebhookSignatureError/Code/invalidKeyring``.
+    public mutating func add(_ key: TrustedKey) throws(WebhookSignatureError) {
+        if let existing = keys.first(where: { $0.id == key.id }) {
+            throw WebhookSignatureError(.invalidKeyring, "the keyring already holds key \(key.id) (\(existing.displayName))")
+        }
+        if let label = key.label, keys.contains(where: { $0.label == label }) {
+            throw WebhookSignatureError(.invalidKeyring, "the keyring already has a key labelled \"\(label)\"")
+        }
+        if let notBefore = key.notBefore, let notAfter = key.notAfter, notAfter < notBefore {
+            throw WebhookSignatureError(.invalidKeyring, "key \(key.displayName): notAfter \(notAfter) is before notBefore \(notBefore)")
+        }
+        keys.append(key)
+    }
+
+    /// The index of the key with this id (full hex, optionally `sha256:`, or a unique prefix of at least 8 digits) or label.
+    public func index(of idOrLabel: String) throws(WebhookSignatureError) -> Int {
+        if let i = keys.firstIndex(where: { $0.label == idOrLabel }) { return i }
+        var hex = idOrLabel.lowercased()
+        if hex.hasPrefix("sha256:") { hex.removeFirst(7) }
+        if hex.count >= 8 {
+            let matches = keys.indices.filter { keys[$0].id.hex.hasPrefix(hex) }
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 {
+                throw WebhookSignatureError(.invalidArgument, "\"\(idOrLabel)\" matches \(matches.count) keys; give more digits")
+            }
+        }
+        throw WebhookSignatureError(.invalidArgument, "no key in the keyring has the id or label \"\(idOrLabel)\"")
+    }
+
+    /// Marks a key retired.
+    public mutating func retire(_ idOrLabel: String) throws(WebhookSignatureError) {
+        keys[try index(of: idOrLabel)].retired = true
+    }
+
+    /// Removes a key and returns it.
+    @discardableResult
+    public mutating func remove(_ idOrLabel: String) throws(WebhookSignatureError) -> TrustedKey {
+        keys.remove(at: try index(of: idOrLabel))
+    }
+
+    /// Replaces the key at `index` (its id must not change to one already present).
+    public mutating func update(at index: Int, _ change: (inout TrustedKey) -> Void) throws(WebhookSignatureError) {
+        var copy = keys
+        change(&copy[index])
+        self = try Keyring(copy)
+    }
+
+    /// The keys active at `time`.
+    public func activeKeys(at time: UnixTime) -> [TrustedKey] { keys.filter { $0.status(at: time) == .active } }
+
+    // MARK: File format
+
+    /// Reads a keyring file; a bad file or entry throws ``WebhookSignatureError/Code/invalidKeyring`` naming the entry and why.
+    public init(json bytes: some Collection<UInt8>, backend: CryptoBackend = .default) throws(WebhookSignatureError) {
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(bytes, maxDepth: 8)
+        } catch let error as WebhookSignatureError {
+            throw WebhookSignatureError(.invalidKeyring, "the keyring is not valid JSON: \(error.reason)")
+        } catch {
+            throw WebhookSignatureError(.invalidKeyring, "the keyring is not valid JSON: \(error)")
+        }
+        guard root.objectMembers != nil else { throw WebhookSignatureError(.invalidKeyring, "the keyring must be a JSON object") }
+        if let version = root[member: "version"] {
+            guard version.numberLexeme == "1" else {
+                throw WebhookSignatureError(.invalidKeyring, "keyring version \(version.numberLexeme ?? "?") is not supported (1 is)")
+            }
+        }
+        guard let entries = root[member: "keys"]?.arrayValue else {
+            throw WebhookSignatureError(.invalidKeyring, "the keyring has no \"keys\" array")
+        }
+        var ring = try Keyring()
+        for (i, entry) in entries.enumerated() {
+            let name = "keys[\(i)]" + (entry[member: "label"]?.stringValue.map { " (\($0))" } ?? "")
+            func fail(_ why: String) -> WebhookSignatureError { WebhookSignatureError(.invalidKeyring, "\(name): \(why)") }
+            guard entry.objectMembers != nil else { throw fail("an entry must be an object") }
+            guard let text = entry[member: "publicKey"]?.stringValue else { throw fail("\"publicKey\" (x509 base64) is missing") }
+            let key: RSAPublicKey
+            do {
+                key = try RSAPublicKey(parsing: text, backend: backend)
+            } catch {
+                throw fail("publicKey: \(error.reason) [\(error.code)]")
+            }
+            if let id = entry[member: "id"], !id.isNull {
+                guard let idText = id.stringValue, let given = KeyFingerprint(idText) else { throw fail("\"id\" is not 64 hex digits") }
+                guard given == key.fingerprint else { throw fail("\"id\" \(given) does not match the key, whose id is \(key.fingerprint)") }
+            }
+            func time(_ member: String) throws(WebhookSignatureError) -> UnixTime? {
+                guard let value = entry[member: member], !value.isNull else { return nil }
+                guard let text = value.stringValue, let t = UnixTime(rfc3339: text) else {
+                    throw fail("\"\(member)\" is not an RFC 3339 time such as 2026-01-31T00:00:00Z")
+                }
+                return t
+            }
+            var label: String? = nil
+            if let value = entry[member: "label"], !value.isNull {
+                guard let text = value.stringValue, !text.isEmpty else { throw fail("\"label\" must be a non-empty string") }
+                label = text
+            }
+            var retired = false
+            if let value = entry[member: "retired"], !value.isNull {
+                guard let flag = value.boolValue else { throw fail("\"retired\" must be true or false") }
+                retired = flag
+            }
+            let trusted = TrustedKey(key: key, label: label, notBefore: try time("notBefore"), notAfter: try time("notAfter"), retired: retired)
+            do {
+                try ring.add(trusted)
+            } catch {
+                throw fail(error.reason)
+            }
+        }
+        self = ring
+    }
+
+    /// The keyring as the JSON file format, one key per line, ending with a newline.
+    public func jsonBytes() -> [UInt8] {
+        func string(_ s: String?) -> String {
+            guard let s else { return "null" }
+            return String(decoding: JSONValue.string(s).compactBytes(), as: UTF8.self)
+        }
+        var lines: [String] = []
+        for key in keys {
+            lines.append(
+                "    {\"id\":\(string(key.id.hex)),\"label\":\(string(key.label)),\"publicKey\":\(string(key.key.x509Base64)),"
+                    + "\"notBefore\":\(string(key.notBefore?.rfc3339)),\"notAfter\":\(string(key.notAfter?.rfc3339)),\"retired\":\(key.retired)}")
+        }
+        let body = lines.isEmpty ? "" : lines.joined(separator: ",\n") + "\n"
+        return Array("{\n  \"version\": 1,\n  \"keys\": [\n\(body)  ]\n}\n".utf8)
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import WebhookSignature
+
+extension CryptoBackend: ExpressibleByArgument {}
+extension CanonicalMode: ExpressibleByArgument {}
+
+/// `md5`, `sha512` (and for `sign`, `both`).
+enum AlgorithmChoice: String, ExpressibleByArgument, CaseIterable {
+    case md5, sha512, both
+
+    var algorithms: [SignatureAlgorithm] {
+        switch self {
+        case .md5: return [.md5WithRSA]
+        case .sha512: return [.sha512WithRSA]
+        case .both: return [.md5WithRSA, .sha512WithRSA]
+        }
+    }
+}
+
+struct BackendOptions: ParsableArguments {
+    @Option(help: "Crypto library: openssl or gcrypt.")
+    var backend: CryptoBackend = .openssl
+}
+
+/// Reads a whole file, or standard input for `-` or no path.
+func readInput(_ path: String?, what: String = "body") throws -> [UInt8] {
+    if path == nil || path == "-" {
+        return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    }
+    guard let data = FileManager.default.contents(atPath: path!) else {
+        throw UsageFailure("cannot read the \(what) file \(path!): \(fileProblem(path!))")
+    }
+    return [UInt8](data)
+}
+
+func fileProblem(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+    if isDirectory.boolValue { return "it is a directory" }
+    return "permission denied or unreadable"
+}
+
+/// Streams a file (or standard input) in 1 MiB chunks, so any size is read in bounded memory.
+func forEachChunk(of path: String?, what: String = "body", _ body: ([UInt8]) throws -> Void) throws {
+    let handle: FileHandle
+    if path == nil || path == "-" {
+        handle = FileHandle.standardInput
+    } else {
+        guard let opened = FileHandle(forReadingAtPath: path!) else {
+            throw UsageFailure("cannot read the \(what) file \(path!): \(fileProblem(path!))")
+        }
+        handle = opened
+    }
+    defer { if path != nil && path != "-" { try? handle.close() } }
+    while true {
+        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        if chunk.isEmpty { break }
+        try body([UInt8](chunk))
+    }
+}
+
+/// Names the file in a key error.
+func keyError(_ error: WebhookSignatureError, path: String) -> WebhookSignatureError {
+    WebhookSignatureError(error.code, "\(path): \(error.reason)")
+}
+
+func loadPublicKey(_ path: String, backend: CryptoBackend) throws -> RSAPublicKey {
+    let bytes = try readInput(path, what: "key")
+    do {
+        return try RSAPublicKey(parsing: bytes, backend: backend)
+    } catch {
+        throw keyError(error, path: path)
+    }
+}
+
+func loadPrivateKey(_ path: String, backend: CryptoBackend) throws -> RSAPrivateKey {
+    let bytes = try readInput(path, what: "private key")
+    do {
+        return try RSAPrivateKey(parsing: bytes, backend: backend)
+    } catch {
+        throw keyError(error, path: path)
+    }
+}
+
+func loadKeyring(_ path: String, backend: CryptoBackend) throws -> Keyring {
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw UsageFailure("cannot read the keyring \(path): no such file (create it with: whsig keyring add --keyring \(path) --key FILE)")
+    }
+    let bytes = try readInput(path, what: "keyring")
+    do {
+        return try Keyring(json: bytes, backend: backend)
+    } catch {
+        throw WebhookSignatureError(error.code, "\(path): \(error.reason)")
+    }
+}
+
+/// Parses `NAME: VALUE`.
+func parseHeader(_ line: String) throws -> (String, String) {
+    guard let colon = line.firstIndex(of: ":") else {
+        throw UsageFailure("--header \"\(line)\" is not of the form 'NAME: VALUE'")
+    }
+    let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    guard !name.isEmpty else { throw UsageFailure("--header \"\(line)\" has an empty name") }
+    return (name, value)
+}
+
+/// Writes a JSON object to standard output, keys sorted, one line.
+func printJSON(_ object: Any) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
+
+/// Parses durations such as `90s`, `15m`, `36h`, `7d`, `2w` (a bare number is seconds).
+func parseDuration(_ text: String) throws -> Int64 {
+    let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+    var digits = text
+    var factor: Int64 = 1
+    if let last = text.last, let unit = units[last] {
+        factor = unit
+        digits.removeLast()
+    }
+    guard let value = Int64(digits), value >= 0, value <= Int64.max / factor else {
+        throw UsageFailure("\"\(text)\" is not a duration such as 90s, 15m, 36h, 7d or 2w")
+    }
+    return value * factor
+}
+
+/// Parses RFC 3339 times and `now`, `now+7d`, `now-1h`.
+func parseTime(_ text: String) throws -> UnixTime {
+    if text.hasPrefix("now") {
+        let rest = text.dropFirst(3)
+        if rest.isEmpty { return .now }
+        let sign: Int64 = rest.first == "-" ? -1 : 1
+        guard rest.first == "+" || rest.first == "-" else { throw UsageFailure("\"\(text)\" is not a time") }
+        return UnixTime.now.adding(seconds: sign * (try parseDuration(String(rest.dropFirst()))))
+    }
+    guard let time = UnixTime(rfc3339: text) else {
+        throw UsageFailure("\"\(text)\" is not a time such as 2026-12-01T00:00:00Z, 2026-12-01 or now+7d")
+    }
+    return time
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import WebhookSignature
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a webhook body against its signature headers, or one signature.",
+        discussion: """
+            Checks every --header given and prints one line per signature. By default
+            fluent-signature (SHA512withRSA) must be present and verify; flex.signature (MD5withRSA)
+            is checked and reported but counts only with --allow-md5. Exit 0 valid, 1 invalid, 2 bad input.
+
+            Examples:
+              whsig verify --key platform.b64 \\
+                --header "fluent-signature: $SIG512" --header "flex.signature: $SIGMD5" body.json
+              whsig verify --keyring receivers.json --header "fluent-signature: $SIG512" - < body.json
+              whsig verify --key platform.b64 --signature "$SIG512" --algorithm sha512 body.json
+            """
+    )
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("A trusted public key file (any format); repeatable.", valueName: "FILE"))
+    var keys: [String] = []
+
+    @Option(help: ArgumentHelp("A keyring file of trusted keys.", valueName: "FILE"))
+    var keyring: String?
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("A request header, 'NAME: VALUE'; repeatable.", valueName: "HEADER"))
+    var headers: [String] = []
+
+    @Option(help: ArgumentHelp("One base64 signature to check (with --algorithm).", valueName: "B64"))
+    var signature: String?
+
+    @Option(help: "The algorithm of --signature: md5 or sha512.")
+    var algorithm: AlgorithmChoice?
+
+    @Flag(help: "Count flex.signature (MD5withRSA, legacy): a present one must verify and suffices alone.")
+    var allowMD5 = false
+
+    @Flag(help: "Require both fluent-signature and flex.signature to be present and verify.")
+    var requireBoth = false
+
+    @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
+    var canonical: CanonicalMode = .raw
+
+    @OptionGroup var backendOptions: BackendOptions
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("The body file, or - for standard input.", valueName: "BODYFILE"))
+    var body: String?
+
+    func validate() throws {
+        if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
+        if signature != nil && !headers.isEmpty { throw ValidationError("use either --signature with --algorithm, or --header, not both") }
+        if signature == nil && headers.isEmpty { throw ValidationError("give --header 'NAME: VALUE' or --signature B64 --algorithm md5|sha512") }
+        if signature != nil && (algorithm == nil || algorithm == .both) { throw ValidationError("--signature needs --algorithm md5 or sha512") }
+        if signature == nil && algorithm != nil { throw ValidationError("--algorithm goes with --signature") }
+    }
+
+    func run() async throws {
+        let backend = backendOptions.backend
+        var ring = try keyring.map { try loadKeyring($0, backend: backend) } ?? Keyring()
+        for path in keys {
+            let key = try loadPublicKey(path, backend: backend)
+            if !ring.keys.contains(where: { $0.id == key.fingerprint }) {
+                try ring.add(TrustedKey(key: key))
+            }
+        }
+        var requestHeaders: [(String, String)]
+        var policy = WebhookPolicy(allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical)
+        if let signature, let choice = algorithm {
+            let chosen = choice.algorithms[0]
+            requestHeaders = [(chosen.headerName, signature)]
+            // Naming the algorithm is the caller's choice: MD5 then needs no further opt-in.
+            if chosen == .md5WithRSA { policy.allowsLegacyMD5 = true }
+        } else {
+            requestHeaders = try headers.map(parseHeader)
+            let known = requestHeaders.filter { SignatureAlgorithm(headerName: $0.0) != nil }
+            if known.isEmpty {
+                let names = requestHeaders.map(\.0).joined(separator: ", ")
+                throw UsageFailure("no signature header among --header \(names); expected fluent-signature or flex.signature")
+            }
+        }
+        let verifier = WebhookVerifier(keyring: ring, policy: policy)
+        let verdict: WebhookVerdict
+        if canonical == .raw {
+            let session = try verifier.makeSession(headers: requestHeaders)
+            try forEachChunk(of: body) { try session.update($0) }
+            verdict = try session.finish()
+        } else {
+            verdict = try verifier.verify(headers: requestHeaders, body: readInput(body))
+        }
+        report(verdict)
+        if !verdict.isValid { throw ExitCode(Exit.invalid) }
+    }
+
+    func report(_ verdict: WebhookVerdict) {
+        if json {
+            printJSON(verdictJSON(verdict))
+            return
+        }
+        for check in verdict.checks {
+            let state = check.isValid ? "valid" : "invalid"
+            var line = "\(check.header): \(state) (\(check.algorithm))"
+            if case .valid(let key) = check.outcome {
+                line += " key \(key.id.hex)" + (key.label.map { " (\($0))" } ?? "")
+            } else {
+                line += ": \(check.outcome.reason)"
+            }
+            if !check.counted { line += " [not counted: pass --allow-md5 to count MD5]" }
+            print(line)
+        }
+        if let failure = verdict.failure, verdict.checks.allSatisfy({ $0.isValid || !$0.counted }) {
+            print("verdict: invalid: \(failure.reason)")
+        }
+    }
+}
+
+func verdictJSON(_ verdict: WebhookVerdict) -> [String: Any] {
+    var object: [String: Any] = [
+        "valid": verdict.isValid,
+        "checks": verdict.checks.map { check -> [String: Any] in
+            var entry: [String: Any] = [
+                "header": check.header, "algorithm": check.algorithm.rawValue, "counted": check.counted,
+                "valid": check.isValid, "outcome": check.outcome.code, "reason": check.outcome.reason,
+            ]
+            if let key = check.outcome.key {
+                entry["keyId"] = key.id.hex
+                if let label = key.label { entry["keyLabel"] = label }
+            }
+            return entry
+        },
+    ]
+    if let failure = verdict.failure {
+        object["failure"] = ["code": failure.code, "reason": failure.reason]
+    }
+    return object
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@testable import WebhookSignature
+
+/// The shared reference vectors, on every backend.
+@Suite("Reference vectors", .enabled(if: Vectors.available, Vectors.skipNote))
+struct ReferenceVectorTests {
+    // MARK: The real platform delivery
+
+    struct Delivery {
+        var body: [UInt8]
+        var flex: String
+        var fluent: String
+        var publicKey: String
+
+        static func load() throws -> Delivery {
+            let meta = try #require(try Vectors.json("fluent/real-webhook.json") as? [String: Any])
+            let headers = try #require(meta["headers"] as? [String: String])
+            return Delivery(
+                body: try Vectors.bytes("fluent/real-webhook-body.json"),
+                flex: try #require(headers["flex.signature"]),
+                fluent: try #require(headers["fluent-signature"]),
+                publicKey: try #require(meta["publicKeyX509Base64"] as? String))
+        }
+    }
+
+    @Test("the real delivery verifies under both headers", arguments: CryptoBackend.allCases)
+    func realDeliveryVerifies(backend: CryptoBackend) throws {
+        let d = try Delivery.load()
+        let key = try RSAPublicKey(parsing: d.publicKey, backend: backend)
+        #expect(key.bitCount == 1024)
+        #expect(key.publicExponentValue == 65537)
+        #expect(try key.isValidSignature(d.fluent, for: d.body, algorithm: .sha512WithRSA))
+        #expect(try key.isValidSignature(d.flex, for: d.body, algorithm: .md5WithRSA))
+        // Each header only under its own algorithm.
+        #expect(try !key.isValidSignature(d.fluent, for: d.body, algorithm: .md5WithRSA))
+        #expect(try !key.isValidSignature(d.flex, for: d.body, algorithm: .sha512WithRSA))
+    }
+
+    /// Bodies that a receiver might wrongly reconstruct, each of which must fail both checks.
+    static func alteredBodies(_ body: [UInt8]) throws -> [(String, [UInt8])] {
+        let text = String(decoding: body, as: UTF8.self)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        var emptied = object
+        emptied["id"] = ""
+        let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted])
+        let sorted = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let emptiedID = text.replacingOccurrences(of: "\"id\":\"5f7fa2bd-39b2-4105-98f4-29b6ca3afc98\"", with: "\"id\":\"\"")
+        #expect(emptiedID != text)
+        return [
+            ("id emptied", Array(emptiedID.utf8)),
+            ("pretty-printed", [UInt8](pretty)),
+            ("sorted keys", [UInt8](sorted)),
+            ("trailing newline", body + [0x0A]),
+        ]
+    }
+
+    @Test("the real delivery fails once the body is altered", arguments: CryptoBackend.allCases)
+    func realDeliveryRejectsAlteredBodies(backend: CryptoBackend) throws {
+        let d = try Delivery.load()
+        let key = try RSAPublicKey(parsing: d.publicKey, backend: backend)
+        for (name, altered) in try Self.alteredBodies(d.body) {
+            #expect(altered != d.body, "\(name)")
+            #expect(try !key.isValidSignature(d.fluent, for: altered, algorithm: .sha512WithRSA), "\(name)")
+            #expect(try !key.isValidSignature(d.flex, for: altered, algorithm: .md5WithRSA), "\(name)")
+        }
+    }
+
+    // MARK: JDK-generated cases
+
+    @Test("all JDK cases give the expected verdict, and signing reproduces them", arguments: CryptoBackend.allCases)
+    func jdkVectors(backend: CryptoBackend) throws {
+        let root = try #require(try Vectors.json("jdk/jdk-rsa-md5-sha512.json") as? [String: Any])
+        let bodies = try #require(root["bodiesBase64"] as? [String]).map { [UInt8](Data(base64Encoded: $0)!) }
+        let keys = try #require(root["keys"] as? [[String: Any]])
+        var checked = 0
+        var resigned = 0
+        for entry in keys {
+            let publicKey = try RSAPublicKey(parsing: try #require(entry["publicKeyX509Base64"] as? String), backend: backend)
+            let privateKey = try RSAPrivateKey(parsing: try #require(entry["privateKeyPkcs8Base64"] as? String), backend: backend)
+            #expect(privateKey.publicKey == publicKey)
+            #expect(publicKey.bitCount == Int(entry["bits"] as? String ?? "") ?? (entry["bits"] as? Int ?? -1))
+            for c in try #require(entry["cases"] as? [[String: Any]]) {
+                let algorithm = try #require(SignatureAlgorithm(name: try #require(c["alg"] as? String)))
+                let body = bodies[try #require(c["body"] as? Int)]
+                let signature = try #require(c["signatureBase64"] as? String)
+                let valid = try #require(c["valid"] as? Bool)
+                #expect(try publicKey.isValidSignature(signature, for: body, algorithm: algorithm) == valid, "\(c["why"] ?? "")")
+                if valid {
+                    #expect(try privateKey.base64Signature(for: body, algorithm: algorithm) == signature)
+                    resigned += 1
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == 128)
+        #expect(resigned > 0)
+    }
+
+    // MARK: Wycheproof
+
+    static let verifySuites = [
+        "rsa_signature_2048_sha512_test.json", "rsa_signature_3072_sha512_test.json",
+        "rsa_signature_4096_sha512_test.json", "rsa_signature_8192_sha512_test.json",
+    ]
+
+    /// `acceptable` cases in these suites are all flagged MissingNull (a DigestInfo without the NULL
+    /// parameters). This package rejects them: the platform (Java) always writes the NULL, and one
+    /// accepted encoding per digest leaves no room for malleability.
+    @Test("Wycheproof SHA-512 verify suites", arguments: verifySuites, CryptoBackend.allCases)
+    func wycheproofVerify(file: String, backend: CryptoBackend) throws {
+        let root = try #require(try Vectors.json("wycheproof/\(file)") as? [String: Any])
+        var counts: [String: Int] = [:]
+        for group in try #require(root["testGroups"] as? [[String: Any]]) {
+            let der = hexBytes(try #require(group["publicKeyDer"] as? String))
+            let key = try RSAPublicKey(parsing: der, backend: backend)
+            for test in try #require(group["tests"] as? [[String: Any]]) {
+                let message = hexBytes(try #require(test["msg"] as? String))
+                let signature = hexBytes(try #require(test["sig"] as? String))
+                let result = try #require(test["result"] as? String)
+                let flags = test["flags"] as? [String] ?? []
+                let verdict = try key.isValidSignature(rawSignature: signature, for: message, algorithm: .sha512WithRSA)
+                switch result {
+                case "valid": #expect(verdict, "tcId \(test["tcId"] ?? "?")")
+                case "invalid": #expect(!verdict, "tcId \(test["tcId"] ?? "?")")
+                default:
+                    #expect(flags == ["MissingNull"], "tcId \(test["tcId"] ?? "?") has unexpected acceptable flags \(flags)")
+                    #expect(!verdict, "acceptable tcId \(test["tcId"] ?? "?") is rejected by policy")
+                }
+                counts[result, default: 0] += 1
+            }
+        }
+        #expect(counts["valid", default: 0] >= 7)
+        #expect(counts["invalid", default: 0] >= 250)
+    }
+
+    static let signatureGenerationSuites = [
+        "rsa_pkcs1_2048_sig_gen_test.json", "rsa_pkcs1_3072_sig_gen_test.json", "rsa_pkcs1_4096_sig_gen_test.json",
+    ]
+
+    @Test("Wycheproof signature generation, SHA-512 groups", arguments: signatureGenerationSuites, CryptoBackend.allCases)
+    func wycheproofSign(file: String, backend: CryptoBackend) throws {
+        let root = try #require(try Vectors.json("wycheproof/\(file)") as? [String: Any])
+        var signed = 0
+        for group in try #require(root["testGroups"] as? [[String: Any]]) where group["sha"] as? String == "SHA-512" {
+            let pkcs8 = hexBytes(try #require(group["privateKeyPkcs8"] as? String))
+            let privateKey = try RSAPrivateKey(parsing: pkcs8, backend: backend)
+            let publicKey = try RSAPublicKey(parsing: hexBytes(try #require(group["keyDer"] as? String)), backend: backend)
+            #expect(privateKey.publicKey == publicKey)
+            if let pem = group["privateKeyPem"] as? String {
+                #expect(try RSAPrivateKey(parsing: pem, backend: backend).publicKey == publicKey)
+            }
+            for test in try #require(group["tests"] as? [[String: Any]]) {
+                let message = hexBytes(try #require(test["msg"] as? String))
+                let expected = hexBytes(try #require(test["sig"] as? String))
+                #expect(try privateKey.signature(for: message, algorithm: .sha512WithRSA) == expected, "tcId \(test["tcId"] ?? "?")")
+                #expect(try publicKey.isValidSignature(rawSignature: expected, for: message, algorithm: .sha512WithRSA))
+                signed += 1
+            }
+        }
+        #expect(signed > 0)
+    }
+}
