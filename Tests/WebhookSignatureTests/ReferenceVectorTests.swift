@@ -16,12 +16,12 @@ struct ReferenceVectorTests {
 
         static func load() throws -> Delivery {
             let meta = try #require(try Vectors.json("fluent/real-webhook.json") as? [String: Any])
-            let headers = try #require(meta["headers"] as? [String: String])
+            let headers = try field(meta, "headers", [String: String].self)
             return Delivery(
                 body: try Vectors.bytes("fluent/real-webhook-body.json"),
                 flex: try #require(headers["flex.signature"]),
                 fluent: try #require(headers["fluent-signature"]),
-                publicKey: try #require(meta["publicKeyX509Base64"] as? String))
+                publicKey: try field(meta, "publicKeyX509Base64", String.self))
         }
     }
 
@@ -72,19 +72,19 @@ struct ReferenceVectorTests {
     @Test("all JDK cases give the expected verdict, and signing reproduces them", arguments: CryptoBackend.allCases)
     func jdkVectors(backend: CryptoBackend) throws {
         let root = try #require(try Vectors.json("jdk/jdk-rsa-md5-sha512.json") as? [String: Any])
-        let bodies = try #require(root["bodiesBase64"] as? [String]).map { [UInt8](Data(base64Encoded: $0)!) }
-        let keys = try #require(root["keys"] as? [[String: Any]])
+        let bodies = try field(root, "bodiesBase64", [String].self).map { [UInt8](Data(base64Encoded: $0)!) }
+        let keys = try field(root, "keys", [[String: Any]].self)
         var checked = 0
         var resigned = 0
         for entry in keys {
-            let publicKey = try RSAPublicKey(parsing: try #require(entry["publicKeyX509Base64"] as? String), backend: backend)
-            let privateKey = try RSAPrivateKey(parsing: try #require(entry["privateKeyPkcs8Base64"] as? String), backend: backend)
+            let publicKey = try RSAPublicKey(parsing: try field(entry, "publicKeyX509Base64", String.self), backend: backend)
+            let privateKey = try RSAPrivateKey(parsing: try field(entry, "privateKeyPkcs8Base64", String.self), backend: backend)
             #expect(privateKey.publicKey == publicKey)
             #expect(publicKey.bitCount == Int(entry["bits"] as? String ?? "") ?? (entry["bits"] as? Int ?? -1))
-            for c in try #require(entry["cases"] as? [[String: Any]]) {
-                let algorithm = try #require(SignatureAlgorithm(name: try #require(c["alg"] as? String)))
-                let body = bodies[try #require(c["body"] as? Int)]
-                let signature = try #require(c["signatureBase64"] as? String)
+            for c in try field(entry, "cases", [[String: Any]].self) {
+                let algorithm = try #require(SignatureAlgorithm(name: try field(c, "alg", String.self)))
+                let body = bodies[try field(c, "body", Int.self)]
+                let signature = try field(c, "signatureBase64", String.self)
                 let valid = try #require(c["valid"] as? Bool)
                 #expect(try publicKey.isValidSignature(signature, for: body, algorithm: algorithm) == valid, "\(c["why"] ?? "")")
                 if valid {
@@ -112,13 +112,13 @@ struct ReferenceVectorTests {
     func wycheproofVerify(file: String, backend: CryptoBackend) throws {
         let root = try #require(try Vectors.json("wycheproof/\(file)") as? [String: Any])
         var counts: [String: Int] = [:]
-        for group in try #require(root["testGroups"] as? [[String: Any]]) {
-            let der = hexBytes(try #require(group["publicKeyDer"] as? String))
+        for group in try field(root, "testGroups", [[String: Any]].self) {
+            let der = hexBytes(try field(group, "publicKeyDer", String.self))
             let key = try RSAPublicKey(parsing: der, backend: backend)
-            for test in try #require(group["tests"] as? [[String: Any]]) {
-                let message = hexBytes(try #require(test["msg"] as? String))
-                let signature = hexBytes(try #require(test["sig"] as? String))
-                let result = try #require(test["result"] as? String)
+            for test in try field(group, "tests", [[String: Any]].self) {
+                let message = hexBytes(try field(test, "msg", String.self))
+                let signature = hexBytes(try field(test, "sig", String.self))
+                let result = try field(test, "result", String.self)
                 let flags = test["flags"] as? [String] ?? []
                 let verdict = try key.isValidSignature(rawSignature: signature, for: message, algorithm: .sha512WithRSA)
                 switch result {
@@ -143,17 +143,17 @@ struct ReferenceVectorTests {
     func wycheproofSign(file: String, backend: CryptoBackend) throws {
         let root = try #require(try Vectors.json("wycheproof/\(file)") as? [String: Any])
         var signed = 0
-        for group in try #require(root["testGroups"] as? [[String: Any]]) where group["sha"] as? String == "SHA-512" {
-            let pkcs8 = hexBytes(try #require(group["privateKeyPkcs8"] as? String))
+        for group in try field(root, "testGroups", [[String: Any]].self) where group["sha"] as? String == "SHA-512" {
+            let pkcs8 = hexBytes(try field(group, "privateKeyPkcs8", String.self))
             let privateKey = try RSAPrivateKey(parsing: pkcs8, backend: backend)
-            let publicKey = try RSAPublicKey(parsing: hexBytes(try #require(group["keyDer"] as? String)), backend: backend)
+            let publicKey = try RSAPublicKey(parsing: hexBytes(try field(group, "keyDer", String.self)), backend: backend)
             #expect(privateKey.publicKey == publicKey)
             if let pem = group["privateKeyPem"] as? String {
                 #expect(try RSAPrivateKey(parsing: pem, backend: backend).publicKey == publicKey)
             }
-            for test in try #require(group["tests"] as? [[String: Any]]) {
-                let message = hexBytes(try #require(test["msg"] as? String))
-                let expected = hexBytes(try #require(test["sig"] as? String))
+            for test in try field(group, "tests", [[String: Any]].self) {
+                let message = hexBytes(try field(test, "msg", String.self))
+                let expected = hexBytes(try field(test, "sig", String.self))
                 #expect(try privateKey.signature(for: message, algorithm: .sha512WithRSA) == expected, "tcId \(test["tcId"] ?? "?")")
                 #expect(try publicKey.isValidSignature(rawSignature: expected, for: message, algorithm: .sha512WithRSA))
                 signed += 1
@@ -161,4 +161,15 @@ struct ReferenceVectorTests {
         }
         #expect(signed > 0)
     }
+}
+
+struct MissingField: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "vector field \(name) is missing or of the wrong type" }
+}
+
+/// A typed field of a JSON object from a vector file.
+func field<T>(_ object: [String: Any], _ name: String, _ type: T.Type) throws -> T {
+    guard let value = object[name] as? T else { throw MissingField(name: name) }
+    return value
 }

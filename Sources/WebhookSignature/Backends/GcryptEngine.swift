@@ -57,6 +57,9 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         sha512Available = failure == nil && CGcrypt_md_test_algo(GcryptEngine.algo(.sha512)) == 0
     }
 
+    /// Whether libgcrypt runs in FIPS mode (it then refuses MD5).
+    var fipsMode: Bool { initializationError == nil && CGcrypt_control_fips_mode_p() != 0 }
+
     var libraryVersion: String {
         if let version { return "libgcrypt \(version)" }
         return "libgcrypt (unusable: \(initializationError?.reason ?? "not initialised"))"
@@ -171,7 +174,7 @@ final class GcryptEngine: Engine, @unchecked Sendable {
             _ = gcry_mpi_gcd(g.raw, pMinus1.raw, qMinus1.raw)
             gcry_mpi_mul(phi.raw, pMinus1.raw, qMinus1.raw)
             gcry_mpi_div(lcm.raw, nil, phi.raw, g.raw, 0)
-            if gcry_mpi_invm(derived.raw, e.raw, lcm.raw) != 0 { exponent = derived }
+            if GcryptMPI.invert(derived, e, modulo: lcm) { exponent = derived }
         }
         // libgcrypt wants p < q and u = p⁻¹ mod q. PKCS#1 usually has p > q: swapped, its qinv is that u.
         let swap = gcry_mpi_cmp(p.raw, q.raw) > 0
@@ -182,7 +185,7 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         } else {
             let computed = try GcryptMPI(what)
             // No inverse when p = q (or they share a factor): then sign without the CRT, as OpenSSL's fallback does.
-            if gcry_mpi_invm(computed.raw, gp.raw, gq.raw) != 0 { u = computed }
+            if GcryptMPI.invert(computed, gp, modulo: gq) { u = computed }
         }
 
         var expression = GcryptSExpression()
@@ -247,7 +250,7 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         } else {
             (prime1, prime2) = (gp, gq)
             coefficient = try GcryptMPI(what)
-            guard gcry_mpi_invm(coefficient.raw, prime2.raw, prime1.raw) != 0 else {
+            guard GcryptMPI.invert(coefficient, prime2, modulo: prime1) else {
                 throw WebhookSignatureError(.keyGenerationFailed, "libgcrypt generated primes without a CRT coefficient")
             }
         }
@@ -482,6 +485,11 @@ final class GcryptMPI {
     }
 
     deinit { gcry_mpi_release(raw) }
+
+    /// Sets `result` to a⁻¹ mod m; false when there is no inverse.
+    static func invert(_ result: GcryptMPI, _ a: GcryptMPI, modulo m: GcryptMPI) -> Bool {
+        gcry_mpi_invm(result.raw, a.raw, m.raw) != 0
+    }
 
     /// Unsigned big-endian bytes without leading zeros.
     func bytes(_ what: String) throws(WebhookSignatureError) -> [UInt8] {

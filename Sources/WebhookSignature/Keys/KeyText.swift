@@ -49,8 +49,9 @@ enum KeyText {
         let start = bytes.firstIndex(where: { !isSpace($0) }) ?? bytes.endIndex
         if start == bytes.endIndex { throw WebhookSignatureError(.emptyInput, "the key input is empty") }
 
-        // Raw DER: a SEQUENCE tag that no text format can start with.
-        if bytes[start] == 0x30, start == bytes.startIndex {
+        // Raw DER: binary data starting with a universal ASN.1 tag (a key is a SEQUENCE, 0x30).
+        let isBinary = bytes.contains { ($0 < 0x20 && !isSpace($0)) || $0 >= 0x80 }
+        if start == bytes.startIndex, isBinary || bytes[start] == 0x30, [0x02, 0x03, 0x04, 0x05, 0x06, 0x30, 0x31].contains(bytes[start]) {
             let content = try KeyDER.classify(bytes[...])
             return ParsedKeyDocument(content: content, format: KeyFormat(container: .der, pemLabel: nil, structure: structure(content)))
         }
