@@ -111,8 +111,8 @@ enum JCS {
             pending.removeSubrange(first...)
 
             var duplicate: (name: Int, offset: Int)? = nil
-            let source = scanner.buffer
-            do {
+            if members.count > 1 {
+                let source = scanner.buffer
                 extra.withUnsafeBufferPointer { extraBytes in
                     nodes.withUnsafeBufferPointer { nodeList in
                         func name(_ index: Int) -> UnsafeBufferPointer<UInt8> {
@@ -120,18 +120,17 @@ enum JCS {
                             let base = node.kind == .plainString ? source : extraBytes
                             return UnsafeBufferPointer(rebasing: base[node.start..<node.start + node.count])
                         }
-                        if members.count > 1 {
-                            members.sort { a, b in
-                                let order = compareUTF16(name(a.name), name(b.name))
-                                return order != 0 ? order < 0 : nodeList[a.name].offset < nodeList[b.name].offset
-                            }
-                            // The earliest second occurrence of any name, in document order.
-                            for m in 1..<members.count
-                            where compareUTF16(name(members[m - 1].name), name(members[m].name)) == 0 {
-                                let later = nodeList[members[m].name].offset
-                                if duplicate == nil || later < duplicate!.offset {
-                                    duplicate = (members[m].name, later)
-                                }
+                        // Equal names end up adjacent, in document order.
+                        members.sort { a, b in
+                            let order = compareUTF16(name(a.name), name(b.name))
+                            return order != 0 ? order < 0 : nodeList[a.name].offset < nodeList[b.name].offset
+                        }
+                        // Report the earliest second occurrence of any name, in document order.
+                        for m in 1..<members.count
+                        where compareUTF16(name(members[m - 1].name), name(members[m].name)) == 0 {
+                            let later = nodeList[members[m].name].offset
+                            if duplicate == nil || later < duplicate!.offset {
+                                duplicate = (members[m].name, later)
                             }
                         }
                     }

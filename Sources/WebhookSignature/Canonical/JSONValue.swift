@@ -1,22 +1,34 @@
 /// A parsed JSON value that keeps member order, duplicate names and number lexemes as written.
 ///
 /// Use it to read small JSON documents such as JWK keys, keyring files and event envelopes
-/// (``parse(_:maxDepth:)``), and to write them back as compact JSON (``compactBytes()``).
+/// (`parse(_:maxDepth:)`), and to write them back as compact JSON (``compactBytes()``).
 ///
 /// Equality and hashing are structural and follow Swift's `String` rules for names and strings
 /// (canonically equivalent Unicode compares equal); numbers compare by lexeme, so `1.0 != 1`.
 public enum JSONValue: Sendable, Hashable {
     /// The literal `null`.
+    ///
+    /// Use it for a member that is present but empty; ``isNull`` tests for it.
     case null
     /// The literal `true` or `false`.
+    ///
+    /// Use it for flags; ``boolValue`` reads it.
     case bool(Bool)
     /// A number, as its lexeme exactly as written (for example `"1.50"` or `"-2e10"`).
+    ///
+    /// Use it to keep a number's digits exactly; when building a value, the lexeme must be a valid JSON number.
     case number(String)
     /// A string, unescaped.
+    ///
+    /// Use it for text members such as key ids and base64url key parts; ``stringValue`` reads it.
     case string(String)
     /// An array, in order.
+    ///
+    /// Use it for lists such as a keyring's keys; ``arrayValue`` reads it.
     case array([JSONValue])
     /// An object's members, in document order, duplicates kept.
+    ///
+    /// Use it for records; ``subscript(member:)`` finds a member and ``objectMembers`` lists them.
     case object([JSONMember])
 }
 
@@ -25,8 +37,12 @@ public enum JSONValue: Sendable, Hashable {
 /// Use it to read or build ``JSONValue/object(_:)`` values, which keep members in order and may repeat names.
 public struct JSONMember: Sendable, Hashable {
     /// The member's name, unescaped.
+    ///
+    /// Use it to match members by name; it is written back with minimal escaping.
     public var name: String
     /// The member's value.
+    ///
+    /// Use it to read or replace what the member holds.
     public var value: JSONValue
 
     /// Creates a member from a name and a value.
@@ -48,14 +64,19 @@ extension JSONValue {
     /// `String` cannot hold it.
     /// - Parameters:
     ///   - bytes: The UTF-8 JSON text.
-    ///   - maxDepth: How many levels arrays and objects may nest.
-    /// - Throws: ``WebhookSignatureError`` with code `invalidJSON`, `notUTF8`, `nestingTooDeep` or
-    ///   `invalidArgument`, the reason naming the byte offset.
+    ///   - maxDepth: How many levels arrays and objects may nest, at most 10,000: Swift destroys and
+    ///     compares nested values recursively, so deeper values could exhaust a thread's stack.
+    /// - Throws: ``WebhookSignatureError`` with code `invalidJSON`, `notUTF8` or `nestingTooDeep` (the
+    ///   reason naming the byte offset), or `invalidArgument` for a `maxDepth` below 0 or above 10,000.
     public static func parse(
         _ bytes: some Collection<UInt8>,
         maxDepth: Int = Canonicalizer.defaultMaxDepth
     ) throws -> JSONValue {
         try JSONScanner.checkMaxDepth(maxDepth)
+        if maxDepth > maxParseDepth {
+            throw WebhookSignatureError(
+                .invalidArgument, "maxDepth \(maxDepth) is above \(maxParseDepth), the most JSONValue.parse supports")
+        }
         return try withContiguousBytes(bytes) { buffer in
             guard buffer.count > 0 else {
                 throw JSONError.syntax(0, "expected a JSON value, found end of input")
@@ -66,6 +87,9 @@ extension JSONValue {
             return builder.result!
         }
     }
+
+    /// The largest `maxDepth` that ``parse(_:maxDepth:)`` accepts (Canonicalizer has no such limit).
+    static let maxParseDepth = 10_000
 
     /// Parses one strict RFC 8259 JSON value from a string's UTF-8.
     ///

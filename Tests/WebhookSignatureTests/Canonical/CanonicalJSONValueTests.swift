@@ -61,11 +61,15 @@ struct CanonicalJSONValueTests {
     }
 
     @Test("parse refuses lone surrogate escapes and everything compact refuses")
-    func parseErrors() {
+    func parseErrors() throws {
         #expect(thrownError { try JSONValue.parse(#"["\ud800"]"#) }?.code == .invalidJSON)
         #expect(thrownError { try JSONValue.parse("") }?.code == .invalidJSON)
         #expect(thrownError { try JSONValue.parse("[1,]") }?.code == .invalidJSON)
         #expect(thrownError { try JSONValue.parse([0x22, 0xC0, 0x80, 0x22]) }?.code == .notUTF8)
+        // Values are destroyed recursively by Swift, so parse caps maxDepth.
+        #expect(thrownError { try JSONValue.parse("1", maxDepth: 10_001) }?.code == .invalidArgument)
+        #expect(try JSONValue.parse("[1]", maxDepth: 10_000) == .array([.number("1")]))
+        #expect(offsetOf(thrownError { try JSONValue.parse(#"{"a":{"b":[]}}"#, maxDepth: 2) }) == 10)
     }
 
     @Test("compactBytes writes compact JSON with minimal escaping and number lexemes")

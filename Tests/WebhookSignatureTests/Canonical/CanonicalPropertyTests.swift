@@ -41,7 +41,7 @@ struct CanonicalPropertyTests {
         }
     }
 
-    @Test("jcs output never contains whitespace outside strings and has sorted, unique names")
+    @Test("jcs output has names sorted by UTF-16 code units, and unique, at every level")
     func jcsShape() throws {
         var rng = SeededGenerator(seed: 99)
         for _ in 0..<100 {
