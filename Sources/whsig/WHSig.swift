@@ -21,7 +21,8 @@ struct WHSig: AsyncParsableCommand {
         version: WebhookSignatureVersion.string,
         subcommands: [
             Demo.self, Verify.self, Sign.self,
-            // more
+            Keygen.self, Pubkey.self, Fingerprint.self, Inspect.self, Convert.self, KeyringCommand.self, Rotate.self,
+            Canonicalize.self, Digest.self,
         ]
     )
 }

@@ -135,58 +135,25 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         return GcryptPublicKey(key: key, byteCount: components.byteCount)
     }
 
-    /// Builds libgcrypt's private key, after the same consistency check OpenSSL's backend makes
-    /// (p·q = n), and in a form that signs whenever OpenSSL would sign correctly.
-    ///
-    /// libgcrypt ignores dp and dq: it signs with d and the CRT on p, q and u = p⁻¹ mod q (p < q).
-    /// OpenSSL signs with dp, dq and qinv, and falls back to d when that result does not verify.
-    /// So that both accept and refuse the same keys, a wrong d is replaced by a d derived from e when
-    /// the CRT values are right, and a wrong qinv is never used as u.
+    /// Builds libgcrypt's private key. The parts were checked to fit together in shared code
+    /// (`OpenSSLEngine.checkPrivateComponents`), so only the prime order needs care here.
     func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
         try ready()
-        let what = "checking a private key"
-        let n = try GcryptMPI(c.publicComponents.modulus, what), e = try GcryptMPI(c.publicComponents.publicExponent, what)
-        let d = try GcryptMPI(c.privateExponent, what), p = try GcryptMPI(c.prime1, what), q = try GcryptMPI(c.prime2, what)
-        let dp = try GcryptMPI(c.exponent1, what), dq = try GcryptMPI(c.exponent2, what), qinv = try GcryptMPI(c.coefficient, what)
-
-        let product = try GcryptMPI(what)
-        gcry_mpi_mul(product.raw, p.raw, q.raw)
-        guard gcry_mpi_cmp(product.raw, n.raw) == 0 else {
-            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
-        }
-        // p, q ≥ 3 here (odd, and p·q = n with both below n), so p-1 and q-1 are valid moduli.
-        let pMinus1 = try GcryptMPI(what), qMinus1 = try GcryptMPI(what)
-        gcry_mpi_sub_ui(pMinus1.raw, p.raw, 1)
-        gcry_mpi_sub_ui(qMinus1.raw, q.raw, 1)
-        let scratch = try GcryptMPI(what)
-        func isInverse(_ a: GcryptMPI, _ b: GcryptMPI, modulo m: GcryptMPI) -> Bool {
-            gcry_mpi_mulm(scratch.raw, a.raw, b.raw, m.raw)
-            return gcry_mpi_cmp_ui(scratch.raw, 1) == 0
-        }
-        let dIsRight = isInverse(e, d, modulo: pMinus1) && isInverse(e, d, modulo: qMinus1)
-        let qinvIsRight = gcry_mpi_cmp(qinv.raw, p.raw) < 0 && isInverse(qinv, q, modulo: p)
-        let crtIsRight = isInverse(e, dp, modulo: pMinus1) && isInverse(e, dq, modulo: qMinus1) && qinvIsRight
-
-        var exponent = d
-        if !dIsRight && crtIsRight {
-            // d = e⁻¹ mod lcm(p-1, q-1) signs exactly as the CRT values do.
-            let g = try GcryptMPI(what), phi = try GcryptMPI(what), lcm = try GcryptMPI(what), derived = try GcryptMPI(what)
-            _ = gcry_mpi_gcd(g.raw, pMinus1.raw, qMinus1.raw)
-            gcry_mpi_mul(phi.raw, pMinus1.raw, qMinus1.raw)
-            gcry_mpi_div(lcm.raw, nil, phi.raw, g.raw, 0)
-            if GcryptMPI.invert(derived, e, modulo: lcm) { exponent = derived }
-        }
+        let what = "building a private key"
+        let p = try GcryptMPI(c.prime1, what), q = try GcryptMPI(c.prime2, what)
         // libgcrypt wants p < q and u = p⁻¹ mod q. PKCS#1 usually has p > q: swapped, its qinv is that u.
         let swap = gcry_mpi_cmp(p.raw, q.raw) > 0
         let (gp, gq) = swap ? (q, p) : (p, q)
-        var u: GcryptMPI? = nil
-        if swap && qinvIsRight {
-            u = qinv
+        let u: GcryptMPI
+        if swap {
+            u = try GcryptMPI(c.coefficient, what)
         } else {
-            let computed = try GcryptMPI(what)
-            // No inverse when p = q (or they share a factor): then sign without the CRT, as OpenSSL's fallback does.
-            if GcryptMPI.invert(computed, gp, modulo: gq) { u = computed }
+            u = try GcryptMPI(what)
+            guard GcryptMPI.invert(u, gp, modulo: gq) else {
+                throw WebhookSignatureError(.invalidKey, "the private key's primes have no inverse of each other")
+            }
         }
+        let exponent = try GcryptMPI(c.privateExponent, what)
 
         var expression = GcryptSExpression()
         defer { expression.wipe() }
@@ -195,11 +162,9 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         expression.number("n", c.publicComponents.modulus)
         expression.number("e", c.publicComponents.publicExponent)
         try expression.number("d", exponent.bytes(what))
-        if let u {
-            try expression.number("p", gp.bytes(what))
-            try expression.number("q", gq.bytes(what))
-            try expression.number("u", u.bytes(what))
-        }
+        try expression.number("p", gp.bytes(what))
+        try expression.number("q", gq.bytes(what))
+        try expression.number("u", u.bytes(what))
         expression.close()
         expression.close()
         let key = try expression.parse("building a private key")
@@ -370,7 +335,7 @@ final class GcryptPrivateKey: EnginePrivateKey, @unchecked Sendable {
 /// Builds the per-call `(data (flags raw)(value …))` S-expression in canonical form.
 ///
 /// The prefix up to the value's bytes depends only on the modulus length, so it is built once
-/// per key. The value gets a leading zero byte so that it reads as non-negative in any GcryptMPI format.
+/// per key. The value gets a leading zero byte so that it reads as non-negative in any MPI format.
 struct GcryptRawOperand: Sendable {
     private let prefix: [UInt8]
     private let byteCount: Int
@@ -393,8 +358,6 @@ struct GcryptRawOperand: Sendable {
             for byte in GcryptRawOperand.suffix { buffer[index] = byte; index += 1 }
             var sexp: gcry_sexp_t? = nil
             let err = gcry_sexp_sscan(&sexp, nil, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), total)
-            // The operand may be a message to sign: do not leave it on the stack.
-            for i in 0..<total { buffer[i] = 0 }
             guard err == 0, let sexp else {
                 gcry_sexp_release(sexp)
                 throw GcryptEngine.failure(what, err)
@@ -424,7 +387,7 @@ struct GcryptSExpression {
     }
 
     /// `(name value)` with an unsigned big-endian number, given a leading zero byte when its top
-    /// bit is set so that it reads the same as a signed or an unsigned GcryptMPI.
+    /// bit is set so that it reads the same as a signed or an unsigned MPI.
     mutating func number(_ name: String, _ value: [UInt8]) {
         open(name)
         let needsZero = (value.first ?? 0) & 0x80 != 0

@@ -63,7 +63,6 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
     }
 
     func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
-        try OpenSSLEngine.checkPrimesMultiply(c)
         let pkey = try OpenSSLEngine.buildKey(
             [
                 (COpenSSL_OSSL_PKEY_PARAM_RSA_N(), c.publicComponents.modulus),
@@ -126,20 +125,53 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
         return key
     }
 
-    /// p·q must equal n; checked with OpenSSL's big numbers.
-    static func checkPrimesMultiply(_ c: RSAPrivateComponents) throws(WebhookSignatureError) {
-        guard let bnCtx = BN_CTX_new(), let p = BN_bin2bn(c.prime1, Int32(c.prime1.count), nil) else {
+    /// Checks that a private key's parts belong together, for every backend alike: p·q = n,
+    /// e·d ≡ 1 modulo p-1 and q-1, dp = d mod (p-1) (as e·dp ≡ 1), dq likewise, and qinv·q ≡ 1 mod p.
+    ///
+    /// Why here and once: OpenSSL signs with dp, dq and qinv and silently falls back to d when
+    /// they are wrong, while libgcrypt uses d and its own u; refusing every inconsistent key up
+    /// front makes both backends accept exactly the same keys. OpenSSL's big numbers do the
+    /// arithmetic whichever backend the key is for (both libraries are always linked).
+    static func checkPrivateComponents(_ c: RSAPrivateComponents) throws(WebhookSignatureError) {
+        guard let bnCtx = BN_CTX_new() else { throw failure("checking a key") }
+        defer { BN_CTX_free(bnCtx) }
+        var numbers: [OpaquePointer] = []
+        defer { for bn in numbers { BN_clear_free(bn) } }
+        func number(_ bytes: [UInt8]) throws(WebhookSignatureError) -> OpaquePointer {
+            guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw failure("checking a key") }
+            numbers.append(bn)
+            return bn
+        }
+        func scratch() throws(WebhookSignatureError) -> OpaquePointer {
+            guard let bn = BN_new() else { throw failure("checking a key") }
+            numbers.append(bn)
+            return bn
+        }
+        let n = try number(c.publicComponents.modulus), e = try number(c.publicComponents.publicExponent)
+        let d = try number(c.privateExponent), p = try number(c.prime1), q = try number(c.prime2)
+        let dp = try number(c.exponent1), dq = try number(c.exponent2), qinv = try number(c.coefficient)
+        let t = try scratch(), pMinus1 = try scratch(), qMinus1 = try scratch()
+        guard BN_mul(t, p, q, bnCtx) == 1 else { throw failure("checking a key") }
+        if BN_cmp(t, n) != 0 {
+            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
+        }
+        guard BN_sub(pMinus1, p, BN_value_one()) == 1, BN_sub(qMinus1, q, BN_value_one()) == 1 else {
             throw failure("checking a key")
         }
-        defer { BN_CTX_free(bnCtx); BN_clear_free(p) }
-        guard let q = BN_bin2bn(c.prime2, Int32(c.prime2.count), nil) else { throw failure("checking a key") }
-        defer { BN_clear_free(q) }
-        let n = c.publicComponents.modulus
-        guard let expected = BN_bin2bn(n, Int32(n.count), nil), let product = BN_new() else { throw failure("checking a key") }
-        defer { BN_free(expected); BN_clear_free(product) }
-        guard BN_mul(product, p, q, bnCtx) == 1 else { throw failure("checking a key") }
-        if BN_cmp(product, expected) != 0 {
-            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
+        func isOne(_ a: OpaquePointer, times b: OpaquePointer, modulo m: OpaquePointer) throws(WebhookSignatureError) -> Bool {
+            guard BN_mod_mul(t, a, b, m, bnCtx) == 1 else { throw failure("checking a key") }
+            return BN_is_one(t) == 1
+        }
+        guard try isOne(e, times: d, modulo: pMinus1), try isOne(e, times: d, modulo: qMinus1) else {
+            throw WebhookSignatureError(.invalidKey, "the private exponent d does not match the public exponent and primes")
+        }
+        guard BN_cmp(dp, pMinus1) < 0, BN_cmp(dq, qMinus1) < 0, try isOne(e, times: dp, modulo: pMinus1),
+            try isOne(e, times: dq, modulo: qMinus1)
+        else {
+            throw WebhookSignatureError(.invalidKey, "the CRT exponents dp and dq do not match d and the primes")
+        }
+        guard BN_cmp(qinv, p) < 0, try isOne(qinv, times: q, modulo: p) else {
+            throw WebhookSignatureError(.invalidKey, "the CRT coefficient qinv is not the inverse of q modulo p")
         }
     }
 

@@ -15,6 +15,7 @@ public struct RSAPrivateKey: Sendable {
         self.components = components
         self.format = format
         self.publicKey = try RSAPublicKey(components: components.publicComponents, backend: backend, format: nil, certificate: nil)
+        try OpenSSLEngine.checkPrivateComponents(components)
         self.native = try backend.engine.makePrivateKey(components)
         try checkPairwise()
     }

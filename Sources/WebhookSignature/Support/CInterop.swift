@@ -1,0 +1,39 @@
+/// Raw-buffer entry points for the C library (target `CWebhookSignature`), so that it copies
+/// nothing on its hot path. Package-internal: not part of the Swift API.
+extension RSAPublicKey {
+    /// Checks base64 signature text given as bytes over a body given as bytes.
+    ///
+    /// The verdicts and errors are exactly those of ``isValidSignature(_:for:algorithm:)``: the body
+    /// is hashed first, then text of the wrong length, undecodable base64, a wrong key or algorithm
+    /// all give `false`. Allocates nothing: the digest, the decoded signature and the RSA output
+    /// live on the stack.
+    package func isValidSignature(
+        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try backend.engine.digest(algorithm.digest, body, into: digest)
+            let k = components.byteCount
+            guard text.count == (k + 2) / 3 * 4 else { return false }
+            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { (decoded) throws(WebhookSignatureError) in
+                guard let length = try? StrictBase64.decode(text, into: decoded), length == k else { return false }
+                return try verifyRaw(
+                    UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(decoded)[0..<length]),
+                    digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
+            }
+        }
+    }
+}
+
+extension SignatureAlgorithm {
+    /// Hashes `data` with this algorithm's digest on `backend` into `output`, which has room for
+    /// ``digestByteCount`` bytes (a smaller buffer throws ``WebhookSignatureError/Code/invalidArgument``).
+    package func digest(
+        _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, backend: CryptoBackend = .default
+    ) throws(WebhookSignatureError) {
+        guard output.count >= digestByteCount else {
+            throw WebhookSignatureError(.invalidArgument, "a \(self) digest needs \(digestByteCount) bytes of room, not \(output.count)")
+        }
+        try backend.engine.digest(digest, data, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<digestByteCount]))
+    }
+}
