@@ -6,11 +6,20 @@ let package = Package(
     products: [
         .library(name: "WebhookSignature", targets: ["WebhookSignature"]),
         .executable(name: "whsig", targets: ["whsig"]),
+        .library(name: "WebhookSignatureHummingbird", targets: ["WebhookSignatureHummingbird"]),
+        .library(name: "FluentEvent", targets: ["FluentEvent"]),
+        // The C library (include/whsig.h); scripts/install-c-library installs it as libwhsig.so.
+        .library(name: "WebhookSignatureC", type: .dynamic, targets: ["CWebhookSignature"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Hummingbird's default traits pull in swift-configuration; none of it is used here.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,11 +48,49 @@ let package = Package(
             dependencies: [
                 "WebhookSignature",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WebhookSignatureHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        .target(
+            name: "CWebhookSignature",
+            dependencies: ["WebhookSignature"],
+            exclude: ["include", "whsig.map"]
+        ),
+        .target(
+            name: "FluentEvent",
+            dependencies: ["WebhookSignature"]
+        ),
+        .target(
+            name: "WebhookSignatureHummingbird",
+            dependencies: [
+                "WebhookSignature",
+                "FluentEvent",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "webhook-receiver-example",
+            dependencies: [
+                "WebhookSignatureHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Examples/Receiver"
         ),
         .testTarget(
             name: "WebhookSignatureTests",
-            dependencies: ["WebhookSignature"]
+            dependencies: [
+                "WebhookSignature",
+                "whsig",
+                "FluentEvent",
+                "WebhookSignatureHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
     ]
 )

@@ -24,7 +24,8 @@ enum Status {
     static let unknownPolicyFlag: Int32 = -106
 
     /// Every status with its stable name, built once (names of library codes come from the library).
-    static let names: [(Int32, UnsafePointer<CChar>)] = {
+    /// (The pointers are written once, here, and only read afterwards.)
+    nonisolated(unsafe) static let names: [(Int32, UnsafePointer<CChar>)] = {
         var table: [(Int32, UnsafePointer<CChar>)] = [
             (ok, makeCString("ok")),
             (invalidSignature, makeCString("invalid_signature")),
@@ -44,7 +45,7 @@ enum Status {
         return table
     }()
 
-    static let unknownName = makeCString("unknown_status")
+    nonisolated(unsafe) static let unknownName = makeCString("unknown_status")
 
     static func name(_ status: Int32) -> UnsafePointer<CChar> {
         for (value, name) in names where value == status { return name }
@@ -61,8 +62,8 @@ func makeCString(_ text: String) -> UnsafePointer<CChar> {
     return UnsafePointer(memory)
 }
 
-let emptyCString = makeCString("")
-let versionCString = makeCString(WebhookSignatureVersion.string)
+nonisolated(unsafe) let emptyCString = makeCString("")
+nonisolated(unsafe) let versionCString = makeCString(WebhookSignatureVersion.string)
 
 /// A failed call: the status to return and the detail for `whsig_last_error()`.
 struct CError: Error {

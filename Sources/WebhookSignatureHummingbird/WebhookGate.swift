@@ -1,4 +1,5 @@
 import FluentEvent
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import WebhookSignature

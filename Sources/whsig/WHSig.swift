@@ -21,6 +21,7 @@ struct WHSig: AsyncParsableCommand {
         version: WebhookSignatureVersion.string,
         subcommands: [
             Demo.self, Verify.self, Sign.self,
+            Send.self, Listen.self,
             Keygen.self, Pubkey.self, Fingerprint.self, Inspect.self, Convert.self, KeyringCommand.self, Rotate.self,
             Canonicalize.self, Digest.self,
         ]
