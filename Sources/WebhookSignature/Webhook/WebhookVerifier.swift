@@ -18,6 +18,9 @@ public struct WebhookVerifier: Sendable {
     public let policy: WebhookPolicy
     private let lastMatch: LastMatch
 
+    /// The longest signature header value read: base64 of a 16384-bit signature.
+    public static let maximumSignatureText = (RSAPublicComponents.maximumBits / 8 + 2) / 3 * 4
+
     /// A verifier over a keyring.
     public init(keyring: Keyring, policy: WebhookPolicy = .default) {
         self.keyring = keyring
@@ -89,10 +92,14 @@ public struct WebhookVerifier: Sendable {
     func check(
         _ value: String, algorithm: SignatureAlgorithm, digests: Digests, at time: UnixTime
     ) throws(WebhookSignatureError) -> SignatureOutcome {
-        var raw: [UInt8]
+        // The largest signature (16384-bit key) is 2048 bytes, 2732 base64 characters: anything
+        // longer is rejected before decoding.
+        guard value.utf8.count <= WebhookVerifier.maximumSignatureText else {
+            return .malformed("the value has \(value.utf8.count) characters; no signature has more than \(WebhookVerifier.maximumSignatureText)")
+        }
+        let raw: [UInt8]
         do {
-            raw = try StrictBase64.decodeIgnoringWhitespace(Array(value.utf8).prefix(4096))
-            if value.utf8.count > 4096 { return .malformed("the value is longer than any signature") }
+            raw = try StrictBase64.decodeIgnoringWhitespace(value.utf8)
         } catch {
             return .malformed(error.reason)
         }
