@@ -77,6 +77,8 @@ let package = Package(
         .executableTarget(
             name: "webhook-receiver-example",
             dependencies: [
+                "WebhookSignature",
+                "FluentEvent",
                 "WebhookSignatureHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -90,6 +92,8 @@ let package = Package(
                 "FluentEvent",
                 "WebhookSignatureHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -78,7 +78,10 @@ public struct WebhookVerificationMiddleware<Context: WebhookRequestContext>: Rou
         case .failure(let rejection):
             context.logger.notice(
                 "webhook rejected",
-                metadata: ["webhook.status": "\(rejection.status.code)", "webhook.failure": "\(rejection.code)", "webhook.reason": "\(rejection.reason)"])
+                metadata: [
+                    "webhook.status": "\(rejection.status.code)", "webhook.failure": "\(rejection.code)",
+                    "webhook.reason": "\(rejection.reason)",
+                ])
             return rejection.response()
         }
     }

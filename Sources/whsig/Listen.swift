@@ -156,7 +156,8 @@ final class ListenerState: Sendable {
 
     func summary() -> String {
         counts.withLock {
-            "stopped: \($0.deliveries) deliveries, \($0.verified) verified, \($0.rejected) rejected, \($0.duplicates) duplicates"
+            "stopped: \($0.deliveries) \($0.deliveries == 1 ? "delivery" : "deliveries"), \($0.verified) verified, \($0.rejected) rejected, "
+                + "\($0.duplicates) \($0.duplicates == 1 ? "duplicate" : "duplicates")"
         }
     }
 }

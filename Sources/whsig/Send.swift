@@ -1,11 +1,12 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
 import WebhookSignature
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 extension Exit {
     /// `send`: no attempt got an HTTP response.
@@ -39,7 +40,7 @@ struct Send: AsyncParsableCommand {
               openssl pkey -in sender.pem -pubout -out sender-public.pem
               whsig listen --port 8080 --key sender-public.pem
               whsig send --url http://127.0.0.1:8080/hook --private-key sender.pem event.json
-              attempt 1: 200 after 3.1 ms: verified by key 5c0d...
+              attempt 1: 200 after 18.5 ms: verified by key 8795749cc52e9b41...
             A receiver that is down for a while (retries 2 s, 4 s, 8 s apart, 3 s per attempt):
               whsig send --url https://example.test/hook --private-key sender.pem --timeout 3 event.json
             Load test:
@@ -57,7 +58,9 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Which signature headers to send: md5, sha512 or both.")
     var algorithm: AlgorithmChoice = .both
 
-    @Option(name: .customLong("header"), help: ArgumentHelp("An extra header 'NAME: VALUE' (replaces a computed one of that name); repeatable.", valueName: "HEADER"))
+    @Option(
+        name: .customLong("header"),
+        help: ArgumentHelp("An extra header 'NAME: VALUE' (replaces a computed one of that name); repeatable.", valueName: "HEADER"))
     var headers: [String] = []
 
     @Option(help: ArgumentHelp("Seconds to wait for a response, per attempt (fractions allowed).", valueName: "SECONDS"))
@@ -92,7 +95,9 @@ struct Send: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if concurrency > 1 && count == nil { throw ValidationError("--concurrency goes with --count") }
         for header in headers { _ = try parseHeader(header) }
-        if privateKey == nil, !headers.contains(where: { (try? parseHeader($0)).map { SignatureAlgorithm(headerName: $0.0) != nil } ?? false }) {
+        if privateKey == nil,
+            !headers.contains(where: { (try? parseHeader($0)).map { SignatureAlgorithm(headerName: $0.0) != nil } ?? false })
+        {
             throw ValidationError("give --private-key FILE, or signature headers with --header 'fluent-signature: B64'")
         }
     }
@@ -498,7 +503,8 @@ struct LoadTest {
         func lines(url: String, bodyBytes: Int) -> [String] {
             let rate = seconds > 0 ? Double(results.count) / seconds : 0
             var out = [
-                String(format: "sent %d deliveries of %d bytes to %@ in %.2f s (%.0f/s), concurrency %d",
+                String(
+                    format: "sent %d deliveries of %d bytes to %@ in %.2f s (%.0f/s), concurrency %d",
                     results.count, bodyBytes, url, seconds, rate, concurrency)
             ]
             let statuses = statusCounts.map { "\($0.0) x\($0.1)" }.joined(separator: ", ")

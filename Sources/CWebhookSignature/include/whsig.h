@@ -26,7 +26,9 @@
  *    NULL only when its length is 0. A NULL pointer with a non-zero length,
  *    or a NULL handle or output pointer, gives WHSIG_ERR_NULL_ARGUMENT; an
  *    enum argument outside its values gives the matching WHSIG_ERR_UNKNOWN_*.
- *    No input makes the library crash.
+ *    An input length above SIZE_MAX / 2 gives WHSIG_ERR_INPUT_TOO_LARGE (an
+ *    output capacity above it counts as unlimited). No input makes the
+ *    library crash, as long as each pointer really has the length given.
  *
  *  - Output buffers. Functions that write a variable amount take the buffer,
  *    its capacity in bytes and `size_t *out_len`. When the buffer is too
@@ -35,18 +37,21 @@
  *    0, which asks for the size only.
  *
  *  - Ownership. Handles (whsig_public_key, whsig_private_key, whsig_keyring)
- *    are created by the *_parse / *_load functions and owned by the caller,
- *    who releases each exactly once with the matching *_free function (which
- *    accepts NULL). The library keeps no pointer to any argument after a call
- *    returns. Strings returned as `const char *` are owned by the library.
+ *    are created by the *_parse*, *_load_json* and *_from_public_key
+ *    functions (which set the handle to NULL when they fail) and are owned
+ *    by the caller, who releases each exactly once with the matching *_free
+ *    function (which accepts NULL). The library keeps no pointer to any
+ *    argument after a call returns. Strings returned as `const char *` are
+ *    owned by the library.
  *
  *  - Threads. Every function is thread-safe. Handles are immutable after
  *    creation: one handle may be used from any number of threads at once,
  *    but must not be freed while another thread still uses it.
  *
  *  - Runtime. The library contains its own copy of the Swift runtime (linked
- *    statically, all of it hidden); it depends only on libc, libstdc++,
- *    libcrypto (OpenSSL 3) and libgcrypt.
+ *    statically, all of it hidden) and exports only the whsig_* functions;
+ *    it depends on libc, libm, libstdc++, libgcc_s, libcrypto (OpenSSL 3)
+ *    and libgcrypt. Swift programs should use the Swift package instead.
  */
 #ifndef WHSIG_H
 #define WHSIG_H
@@ -308,9 +313,11 @@ void whsig_private_key_free(whsig_private_key *key);
  *
  * body may be NULL when body_len is 0 (an empty body is valid input).
  * Errors: WHSIG_ERR_NULL_ARGUMENT (key or signature_base64 NULL, body NULL
- * with a length), WHSIG_ERR_UNKNOWN_ALGORITHM, WHSIG_ERR_ALGORITHM_NOT_ALLOWED
- * (MD5 under libgcrypt FIPS mode), WHSIG_ERR_CRYPTO_LIBRARY_FAILURE.
- * Allocates nothing per call.
+ * with a length), WHSIG_ERR_UNKNOWN_ALGORITHM, WHSIG_ERR_INPUT_TOO_LARGE (a
+ * length above SIZE_MAX / 2), WHSIG_ERR_ALGORITHM_NOT_ALLOWED (MD5 under
+ * libgcrypt FIPS mode), WHSIG_ERR_CRYPTO_LIBRARY_FAILURE.
+ * The body is hashed in place (never copied) and the library itself
+ * allocates nothing per call; only the crypto library's RSA operation does.
  */
 whsig_status whsig_verify(const whsig_public_key *key, whsig_algorithm algorithm,
                           const uint8_t *body, size_t body_len,

@@ -1,0 +1,78 @@
+// Runs one operation N times, for profilers: `perf record`, or `valgrind --tool=callgrind`, whose
+// instruction counts are exact and so immune to a noisy machine. Per-operation cost = the
+// difference between two runs with different N, divided by the difference in N.
+//
+//   .build/release/ProfileLoop OPERATION [BITS] [md5|sha512] [N]
+//
+// OPERATION: swift-openssl, swift-gcrypt, swift-raw-signature, c-library, engine-calls,
+// raw-openssl, raw-gcrypt, sign-openssl, raw-sign-openssl, webhook
+import Foundation
+import RawCrypto
+import WebhookSignature
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print("usage: ProfileLoop OPERATION [BITS] [md5|sha512] [N]")
+    exit(2)
+}
+let operation = arguments[1]
+let bits = arguments.count > 2 ? Int(arguments[2])! : 2048
+let algorithm: SignatureAlgorithm = arguments.count > 3 && arguments[3] == "md5" ? .md5WithRSA : .sha512WithRSA
+let count = arguments.count > 4 ? Int(arguments[4])! : 10_000
+let alg: Int32 = algorithm == .md5WithRSA ? RC_MD5 : RC_SHA512
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let pem = try! String(contentsOf: root.appendingPathComponent("Fixtures/rsa\(bits)-pkcs8.pem"), encoding: .utf8)
+let privateKey = try! RSAPrivateKey(parsing: pem)
+let publicKey = privateKey.publicKey
+let body = SampleEvent.body
+let signature = try! privateKey.base64Signature(for: body, algorithm: algorithm)
+let raw = try! privateKey.signature(for: body, algorithm: algorithm)
+let spki = publicKey.derRepresentation
+let osslPublic = spki.withUnsafeBufferPointer { rc_ossl_public_key($0.baseAddress, $0.count) }!
+let pkcs8 = privateKey.pkcs8DERRepresentation
+let osslPrivate = pkcs8.withUnsafeBufferPointer { rc_ossl_private_key($0.baseAddress, $0.count) }!
+
+var valid = 0
+switch operation {
+case "swift-openssl":
+    for _ in 0..<count where try! publicKey.isValidSignature(signature, for: body, algorithm: algorithm) { valid += 1 }
+case "swift-gcrypt":
+    let key = try! publicKey.using(.gcrypt)
+    for _ in 0..<count where try! key.isValidSignature(signature, for: body, algorithm: algorithm) { valid += 1 }
+case "swift-raw-signature":
+    for _ in 0..<count where try! publicKey.isValidSignature(rawSignature: raw, for: body, algorithm: algorithm) { valid += 1 }
+case "c-library":
+    let path = ProcessInfo.processInfo.environment["WHSIG_C_LIBRARY"]
+        ?? root.deletingLastPathComponent().appendingPathComponent(".build-clib/release/libWebhookSignatureC.so").path
+    guard rc_whsig_load(path) == 0 else { fatalError(String(cString: rc_whsig_error())) }
+    let text = Array(publicKey.x509Base64.utf8).map { CChar(bitPattern: $0) }
+    let key = rc_whsig_public_key_parse(text, text.count, 1)!
+    let sig = Array(signature.utf8).map { CChar(bitPattern: $0) }
+    for _ in 0..<count where rc_whsig_verify(key, alg, body, body.count, sig, sig.count) == 0 { valid += 1 }
+case "engine-calls":
+    let calls = rc_ossl_engine_calls_new(osslPublic, alg)!
+    var em = [UInt8](repeating: 0, count: bits / 8)
+    for _ in 0..<count where rc_ossl_engine_calls_run(calls, body, body.count, raw, raw.count, &em) == 1 { valid += 1 }
+case "raw-openssl":
+    let verifier = rc_ossl_verifier_new(osslPublic, alg)!
+    for _ in 0..<count where rc_ossl_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 { valid += 1 }
+case "raw-gcrypt":
+    _ = try! publicKey.using(.gcrypt)  // initialises libgcrypt the library's way
+    let verifier = rc_gcry_verifier_new(osslPublic, alg)!
+    for _ in 0..<count where rc_gcry_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 { valid += 1 }
+case "sign-openssl":
+    for _ in 0..<count where try! privateKey.signature(for: body, algorithm: algorithm).count == bits / 8 { valid += 1 }
+case "raw-sign-openssl":
+    let signer = rc_ossl_signer_new(osslPrivate, alg)!
+    var out = [UInt8](repeating: 0, count: bits / 8)
+    for _ in 0..<count where rc_ossl_signer_sign(signer, body, body.count, &out, out.count) == bits / 8 { valid += 1 }
+case "webhook":
+    let verifier = WebhookVerifier(key: publicKey)
+    let headers = [("fluent-signature", signature)]
+    for _ in 0..<count where try! verifier.verify(headers: headers, body: body).isValid { valid += 1 }
+default:
+    print("unknown operation \(operation)")
+    exit(2)
+}
+precondition(valid == count, "only \(valid) of \(count) verified")
