@@ -47,6 +47,9 @@ let package = Package(
             name: "whsig",
             dependencies: [
                 "WebhookSignature",
+                // `whsig speed` times the raw libraries next to this one.
+                "COpenSSL",
+                "CGcrypt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "WebhookSignatureHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),

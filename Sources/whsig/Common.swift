@@ -24,14 +24,17 @@ struct BackendOptions: ParsableArguments {
 }
 
 /// Reads a whole file, or standard input for `-` or no path.
-func readInput(_ path: String?, what: String = "body") throws -> [UInt8] {
-    if path == nil || path == "-" {
-        return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+///
+/// With a `limit`, at most `limit + 1` bytes are read and more than `limit` is `input_too_large`, so
+/// a huge file or an endless pipe given as a key costs no more than the limit.
+func readInput(_ path: String?, what: String = "body", limit: Int? = nil) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    try forEachChunk(of: path, what: what, upTo: limit.map { $0 + 1 }) { bytes += $0 }
+    if let limit, bytes.count > limit {
+        let source = path == nil || path == "-" ? "standard input" : path!
+        throw WebhookSignatureError(.inputTooLarge, "\(source): the \(what) input is larger than \(limit) bytes, the most that is read")
     }
-    guard let data = FileManager.default.contents(atPath: path!) else {
-        throw UsageFailure("cannot read the \(what) file \(path!): \(fileProblem(path!))")
-    }
-    return [UInt8](data)
+    return bytes
 }
 
 func fileProblem(_ path: String) -> String {
@@ -41,24 +44,39 @@ func fileProblem(_ path: String) -> String {
     return "permission denied or unreadable"
 }
 
-/// Streams a file (or standard input) in 1 MiB chunks, so any size is read in bounded memory.
-func forEachChunk(of path: String?, what: String = "body", _ body: ([UInt8]) throws -> Void) throws {
+/// Streams a file (or standard input) in 1 MiB chunks, so any size is read in bounded memory;
+/// with `upTo`, stops after that many bytes. A directory or a read error is a usage failure (exit 2).
+func forEachChunk(of path: String?, what: String = "body", upTo: Int? = nil, _ body: ([UInt8]) throws -> Void) throws {
     let handle: FileHandle
     if path == nil || path == "-" {
         handle = FileHandle.standardInput
     } else {
-        guard let opened = FileHandle(forReadingAtPath: path!) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path!, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let opened = FileHandle(forReadingAtPath: path!)
+        else {
             throw UsageFailure("cannot read the \(what) file \(path!): \(fileProblem(path!))")
         }
         handle = opened
     }
     defer { if path != nil && path != "-" { try? handle.close() } }
-    while true {
-        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+    var remaining = upTo ?? Int.max
+    while remaining > 0 {
+        let chunk: Data
+        do {
+            chunk = try handle.read(upToCount: min(1 << 20, remaining)) ?? Data()
+        } catch {
+            let source = path == nil || path == "-" ? "standard input" : "the \(what) file \(path!)"
+            throw UsageFailure("cannot read \(source): \(error.localizedDescription)")
+        }
         if chunk.isEmpty { break }
+        remaining -= chunk.count
         try body([UInt8](chunk))
     }
 }
+
+/// The most a key file may hold: the library reads at most 1 MiB of key input (docs/limits.md).
+let maximumKeyFileBytes = 1 << 20
 
 /// Names the file in a key error.
 func keyError(_ error: WebhookSignatureError, path: String) -> WebhookSignatureError {
@@ -66,7 +84,7 @@ func keyError(_ error: WebhookSignatureError, path: String) -> WebhookSignatureE
 }
 
 func loadPublicKey(_ path: String, backend: CryptoBackend) throws -> RSAPublicKey {
-    let bytes = try readInput(path, what: "key")
+    let bytes = try readInput(path, what: "key", limit: maximumKeyFileBytes)
     do {
         return try RSAPublicKey(parsing: bytes, backend: backend)
     } catch {
@@ -75,7 +93,7 @@ func loadPublicKey(_ path: String, backend: CryptoBackend) throws -> RSAPublicKe
 }
 
 func loadPrivateKey(_ path: String, backend: CryptoBackend) throws -> RSAPrivateKey {
-    let bytes = try readInput(path, what: "private key")
+    let bytes = try readInput(path, what: "private key", limit: maximumKeyFileBytes)
     do {
         return try RSAPrivateKey(parsing: bytes, backend: backend)
     } catch {

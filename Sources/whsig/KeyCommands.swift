@@ -127,7 +127,7 @@ struct Fingerprint: AsyncParsableCommand {
 }
 
 func loadAnyKey(_ path: String) throws -> AnyRSAKey {
-    let bytes = try readInput(path, what: "key")
+    let bytes = try readInput(path, what: "key", limit: maximumKeyFileBytes)
     do {
         return try AnyRSAKey(parsing: bytes)
     } catch {

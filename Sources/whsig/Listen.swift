@@ -11,22 +11,25 @@ struct Listen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Receive webhooks on a local port and verify each delivery, as a receiver would.",
         discussion: """
-            Accepts POST on any path (or only --path), verifies the raw body with the trusted keys and
-            answers 200 verified, 401 failed verification (the body says why), 400 unreadable body
-            (e.g. invalid JSON under --canonical compact|jcs), 413 over --max-body, 404 other paths,
-            405 other methods. Logs one line per delivery to stdout:
+            Accepts POST on any path (or only --path), verifies the raw body with the trusted keys and \
+            answers 200 verified, 401 failed verification (the body says why), 400 unreadable body (e.g. \
+            invalid JSON under --canonical compact|jcs), 413 over --max-body, 404 other paths, 405 other \
+            methods. Logs one line per delivery to stdout:
 
-              <status> <verdict> <method> <path> headers=<header:result,...> key=<id> id=<event id> name=<event name> bytes=<n> [duplicate]
+              <status> <verdict> <METHOD> <path> headers=<name:result,...>
+                key=<id> id=<event id> name=<event name> bytes=<n> [duplicate]
 
-            'duplicate' marks a verified body whose SHA-512 digest was seen before (platform retries
-            are byte-identical). The event's id and name are read only after it verified. With
-            --save-dir, each verified body is written to DIR/<sha512-hex>.json (temp file + rename).
-            Prints 'listening on http://HOST:PORT' once ready; --port 0 picks a free port.
-            SIGINT or SIGTERM stops it and prints a summary line.
+            'duplicate' marks a verified body whose SHA-512 digest was seen before (platform retries are \
+            byte-identical). The event's id and name are read only after it verified. With --save-dir, each \
+            verified body is written to DIR/<sha512-hex>.json (temp file + rename). Prints 'listening on \
+            http://HOST:PORT' once ready; --port 0 picks a free port. SIGINT or SIGTERM stops it and prints \
+            a summary line.
 
             Example (two terminals):
-              whsig listen --port 8080 --key platform-public.b64 --save-dir received/
-              whsig send --url http://127.0.0.1:8080/hook --private-key sender.pem event.json
+              whsig listen --port 8080 --key platform-public.b64 \\
+                --save-dir received/
+              whsig send --url http://127.0.0.1:8080/hook \\
+                --private-key sender.pem event.json
             """
     )
 

@@ -17,35 +17,39 @@ struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "POST an event signed as the platform signs it, with the platform's retries; or load-test a receiver.",
         discussion: """
-            Sends the body byte for byte as given, with Content-Type: application/json, flex.signature
-            (MD5withRSA) and fluent-signature (SHA512withRSA), header names exactly in that case.
-            An attempt that gets no HTTP response (connection refused, reset or closed before a
-            response, or no response within --timeout) is retried on the platform's schedule: at once,
-            then after 2 s, 4 s and 8 s. Any HTTP response is an answer and is not retried.
-            One line per attempt: number, status or failure kind (refused, reset, closed, timeout),
-            elapsed ms, and the first line of the receiver's answer.
+            Sends the body byte for byte as given, with Content-Type: application/json, flex.signature \
+            (MD5withRSA) and fluent-signature (SHA512withRSA), header names exactly in that case. An attempt \
+            that gets no HTTP response (connection refused, reset or closed before a response, or no \
+            response within --timeout) is retried on the platform's schedule: at once, then after 2 s, 4 s \
+            and 8 s. Any HTTP response is an answer and is not retried. One line per attempt: number, status \
+            or failure kind (refused, reset, closed, timeout), elapsed ms, and the first line of the \
+            receiver's answer.
 
-            Exit codes: 0 the receiver answered 2xx; 1 it answered another status; 2 bad usage or
-            input; 3 no attempt got an HTTP response.
+            Exit codes: 0 the receiver answered 2xx; 1 it answered another status; 2 bad usage or input; 3 \
+            no attempt got an HTTP response.
 
-            --header 'NAME: VALUE' adds a header, or replaces a computed one of the same name (any
-            case): send a deliberately wrong signature, or replay a captured delivery without
-            --private-key. --count N --concurrency C replays the event N times, C in flight, and
-            reports latency percentiles, answers per status and failures (exit 3 if any delivery got
-            no response, else 1 if any was not 2xx). Proxies follow libcurl's http_proxy,
-            https_proxy and no_proxy variables.
+            --header 'NAME: VALUE' adds a header, or replaces a computed one of the same name (any case): \
+            send a deliberately wrong signature, or replay a captured delivery without --private-key. \
+            --count N --concurrency C replays the event N times, C in flight, and reports latency \
+            percentiles, answers per status and failures (exit 3 if any delivery got no response, else 1 if \
+            any was not 2xx). Proxies follow libcurl's http_proxy, https_proxy and no_proxy variables.
 
             Worked example (two terminals), with a key pair made by openssl:
-              openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sender.pem
+              openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \\
+                -out sender.pem
               openssl pkey -in sender.pem -pubout -out sender-public.pem
               whsig listen --port 8080 --key sender-public.pem
-              whsig send --url http://127.0.0.1:8080/hook --private-key sender.pem event.json
+              whsig send --url http://127.0.0.1:8080/hook \\
+                --private-key sender.pem event.json
               attempt 1: 200 after 18.5 ms: verified by key 8795749cc52e9b41...
-            A receiver that is down for a while (retries 2 s, 4 s, 8 s apart, 3 s per attempt):
-              whsig send --url https://example.test/hook --private-key sender.pem --timeout 3 event.json
+
+            A receiver down for a while (retries 2, 4, 8 s apart, 3 s each):
+              whsig send --url https://example.test/hook \\
+                --private-key sender.pem --timeout 3 event.json
+
             Load test:
-              whsig send --url http://127.0.0.1:8080/hook --private-key sender.pem \\
-                --count 1000 --concurrency 8 event.json
+              whsig send --url http://127.0.0.1:8080/hook \\
+                --private-key sender.pem --count 1000 --concurrency 8 event.json
             """
     )
 
@@ -88,7 +92,9 @@ struct Send: AsyncParsableCommand {
 
     func validate() throws {
         _ = try Self.parseURL(url)
-        guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+            throw ValidationError("--timeout must be a positive number of seconds, at most 86400")
+        }
         guard (0...100).contains(retries) else { throw ValidationError("--retries must be 0...100") }
         _ = try Self.parseBackoff(backoff)
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
@@ -114,8 +120,8 @@ struct Send: AsyncParsableCommand {
     static func parseBackoff(_ text: String) throws -> [Double] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let values = parts.map { Double($0) }
-        guard !parts.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
-            throw ValidationError("--backoff \"\(text)\" is not a list of seconds such as 0,2,4,8")
+        guard !parts.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 && $0! <= 86_400 }) else {
+            throw ValidationError("--backoff \"\(text)\" is not a list of seconds (0...86400) such as 0,2,4,8")
         }
         return values.map { $0! }
     }

@@ -23,7 +23,7 @@ struct WHSig: AsyncParsableCommand {
             Demo.self, Verify.self, Sign.self,
             Send.self, Listen.self,
             Keygen.self, Pubkey.self, Fingerprint.self, Inspect.self, Convert.self, KeyringCommand.self, Rotate.self,
-            Canonicalize.self, Digest.self,
+            Canonicalize.self, Digest.self, Speed.self,
         ]
     )
 }
@@ -66,8 +66,9 @@ enum Main {
                 return Exit.ok
             }
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            // swift-argument-parser uses 64 (EX_USAGE) for usage errors; this tool's contract is 2.
-            return code.rawValue == 64 ? Exit.usage : code.rawValue
+            // swift-argument-parser uses 64 (EX_USAGE) for usage errors and 1 for an error it does not
+            // know (an I/O error, say); this tool's contract is 2 for both, since 1 means "did not verify".
+            return code.rawValue == 64 || code == .failure ? Exit.usage : code.rawValue
         }
     }
 }

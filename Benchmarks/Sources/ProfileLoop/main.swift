@@ -71,6 +71,48 @@ case "webhook":
     let verifier = WebhookVerifier(key: publicKey)
     let headers = [("fluent-signature", signature)]
     for _ in 0..<count where try! verifier.verify(headers: headers, body: body).isValid { valid += 1 }
+case "compare":
+    // Interleaved timing (thread CPU time) of several paths, for a quick, noise-resistant look.
+    let calls = rc_ossl_engine_calls_new(osslPublic, alg)!
+    var em = [UInt8](repeating: 0, count: bits / 8)
+    let verifier = rc_ossl_verifier_new(osslPublic, alg)!
+    var paths: [(String, () -> Bool)] = [
+        ("swift-openssl", { try! publicKey.isValidSignature(signature, for: body, algorithm: algorithm) }),
+        ("swift-raw-signature", { try! publicKey.isValidSignature(rawSignature: raw, for: body, algorithm: algorithm) }),
+        ("engine-calls", { rc_ossl_engine_calls_run(calls, body, body.count, raw, raw.count, &em) == 1 }),
+        ("raw-openssl", { rc_ossl_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 }),
+    ]
+    let path = ProcessInfo.processInfo.environment["WHSIG_C_LIBRARY"]
+        ?? root.deletingLastPathComponent().appendingPathComponent(".build-clib/release/libWebhookSignatureC.so").path
+    if rc_whsig_load(path) == 0 {
+        let text = Array(publicKey.x509Base64.utf8).map { CChar(bitPattern: $0) }
+        let key = rc_whsig_public_key_parse(text, text.count, 1)!
+        let sig = Array(signature.utf8).map { CChar(bitPattern: $0) }
+        paths.append(("c-library", { rc_whsig_verify(key, alg, body, body.count, sig, sig.count) == 0 }))
+    }
+    func cpu() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    var totals = [(ops: Int, cpu: Double)](repeating: (0, 0), count: paths.count)
+    for round in 0..<count {
+        for j in 0..<paths.count {
+            let i = (j + round) % paths.count
+            let start = cpu()
+            var n = 0
+            while n < 2000 || cpu() - start < 0.03 {
+                for _ in 0..<50 { _ = paths[i].1() }
+                n += 50
+            }
+            totals[i].ops += n
+            totals[i].cpu += cpu() - start
+        }
+    }
+    for (i, path) in paths.enumerated() {
+        print("\(path.0): \(String(format: "%.1f", totals[i].cpu / Double(totals[i].ops) * 1e9)) ns/op")
+    }
+    exit(0)
 default:
     print("unknown operation \(operation)")
     exit(2)

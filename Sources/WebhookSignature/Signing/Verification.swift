@@ -52,6 +52,10 @@ extension RSAPublicKey {
     }
 
     // MARK: The hot path
+    //
+    // The closures below capture a `VerifyingKey` (the modulus and the native key) rather than
+    // `self`: a closure that captured the whole key struct copied it on every call, a dozen
+    // reference-count operations (400 instructions) per verification.
 
     /// The body is hashed first, whatever the signature text, so that errors (an algorithm the
     /// crypto library refuses) do not depend on the text.
@@ -59,8 +63,9 @@ extension RSAPublicKey {
     func verifyContiguous(
         base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
-            try verifyBase64Text(text, digest: digest, algorithm: algorithm)
+        let key = VerifyingKey(self)
+        return try withDigest(of: body, algorithm: algorithm, engine: backend.engine) { (digest) throws(WebhookSignatureError) in
+            try key.verify(base64: text, digest: digest, algorithm: algorithm)
         }
     }
 
@@ -68,8 +73,9 @@ extension RSAPublicKey {
     func verifyContiguous(
         rawSignature signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
-            try verifyRaw(signature, digest: digest, algorithm: algorithm)
+        let key = VerifyingKey(self)
+        return try withDigest(of: body, algorithm: algorithm, engine: backend.engine) { (digest) throws(WebhookSignatureError) in
+            try key.verifyRaw(signature, digest: digest, algorithm: algorithm)
         }
     }
 
@@ -81,22 +87,69 @@ extension RSAPublicKey {
             throw WebhookSignatureError(
                 .invalidArgument, "a \(algorithm) digest has \(algorithm.digestByteCount) bytes, not \(digest.count)")
         }
-        return try verifyBase64Text(text, digest: digest, algorithm: algorithm)
+        return try VerifyingKey(self).verify(base64: text, digest: digest, algorithm: algorithm)
     }
 
     /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
     func verifyBase64(
         _ signatureBase64: some StringProtocol, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
-            try verifyBase64Text(text, digest: digest, algorithm: algorithm)
+        let key = VerifyingKey(self)
+        return try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
+            try key.verify(base64: text, digest: digest, algorithm: algorithm)
         }
     }
 
-    private func verifyBase64Text(
-        _ chars: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    /// The check itself: length, range, one public operation, then the padding compared in constant time.
+    func verifyRaw(
+        _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        let k = components.byteCount
+        try VerifyingKey(self).verifyRaw(signature, digest: digest, algorithm: algorithm)
+    }
+
+    func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
+        VerifyingKey(self).isBelowModulus(signature)
+    }
+
+    /// Hashes the body into a stack buffer and passes the digest on.
+    func withDigest<R>(
+        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm,
+        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+    ) throws(WebhookSignatureError) -> R {
+        try withDigest(of: body, algorithm: algorithm, engine: backend.engine, next)
+    }
+
+    /// As above with the engine given, so that callers' closures need not capture `self`.
+    private func withDigest<R>(
+        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm, engine: any Engine,
+        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+    ) throws(WebhookSignatureError) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try withBytes(body) { (bytes) throws(WebhookSignatureError) in
+                try engine.digest(algorithm.digest, bytes, into: digest)
+            }
+            return try next(UnsafeRawBufferPointer(digest))
+        }
+    }
+}
+
+/// What verification needs of a public key: its modulus and native key. Cheap to copy (two
+/// references) where `RSAPublicKey` is not (see "The hot path" above).
+struct VerifyingKey {
+    let modulus: [UInt8]
+    let native: any EnginePublicKey
+
+    init(_ key: RSAPublicKey) {
+        modulus = key.components.modulus
+        native = key.native
+    }
+
+    /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
+    func verify(
+        base64 chars: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        let k = modulus.count
         // Only a text of exactly the right length can decode to k bytes: reject the rest before decoding.
         guard chars.count == (k + 2) / 3 * 4 else { return false }
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chars.count / 4 * 3) { (buffer) throws(WebhookSignatureError) in
@@ -111,10 +164,11 @@ extension RSAPublicKey {
     func verifyRaw(
         _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        let k = components.byteCount
+        let k = modulus.count
         guard signature.count == k else { return false }
         // The signature, as a number, must be below the modulus (RFC 8017 §5.2.2 step 1).
         guard isBelowModulus(signature) else { return false }
+        let native = self.native
         return try withUnsafeTemporaryAllocation(byteCount: k, alignment: 1) { (em) throws(WebhookSignatureError) in
             try native.publicOperation(signature, into: em)
             return PKCS1.matches(UnsafeRawBufferPointer(em), digest: digest, algorithm: algorithm)
@@ -122,25 +176,11 @@ extension RSAPublicKey {
     }
 
     func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
-        let n = components.modulus
+        let n = modulus
         for i in 0..<n.count where signature[i] != n[i] {
             return signature[i] < n[i]
         }
         return false
-    }
-
-    /// Hashes the body into a stack buffer and passes the digest on.
-    func withDigest<R>(
-        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm,
-        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
-    ) throws(WebhookSignatureError) -> R {
-        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
-            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
-            try withBytes(body) { (bytes) throws(WebhookSignatureError) in
-                try backend.engine.digest(algorithm.digest, bytes, into: digest)
-            }
-            return try next(UnsafeRawBufferPointer(digest))
-        }
     }
 }
 
