@@ -141,6 +141,19 @@ def webhook_corpus(keys):
     seed(["content-type: application/json", "x-other: 1"], body)
     seed(["fluent-signature"], body)
     seed(["fluent-signature: " + "A" * 3000], body)
+    sig = sign(a, body, "sha512")
+    seed(["FLUENT-SIGNATURE: " + sig, "Flex.Signature: " + sign(a, body, "md5"), "policy: both"], body)
+    seed(["fluent-signature:\t" + sig + "\r"], body)
+    seed(["fluent-signature: " + sig[:100] + "\n " + sig[100:]], body)
+    seed(["fluent-signature: " + sig[:100] + " " + sig[100:]], body)
+    seed(["fluent-signature: " + sig + ",", "policy: md5"], body)
+    seed(["fluent-signature: ,,,"], body)
+    seed(["flex.signature: " + sign(a, body, "md5"), "flex.signature: " + sign(b, body, "md5"), "policy: md5"], body)
+    seed(["fluent-signature: " + sign(c, body, "md5"), "policy: md5"], body)
+    seed(["fluent-signature: " + sign(a, bodies[5], "sha512"), "policy: jcs"], bodies[5])
+    seed(["fluent-signature: " + sign(a, bodies[5], "sha512"), "policy: compact"], bodies[5])
+    seed(["x: y", "fluent-signature: " + sig, "policy: raw"], body)
+    seed(["fluent-signature: " + sig], body + b"\n")
 
 
 def canonical_corpus():
@@ -187,6 +200,21 @@ def keyring_corpus(keys):
         {"keys": [{"publicKey": entries["a"], "notBefore": "yesterday"}]},
         {"keys": {}},
         [],
+        {"version": 1, "keys": [{"id": "sha256:" + fp["a"], "publicKey": entries["a"]}]},
+        {"version": 1, "keys": [{"id": fp["a"].upper(), "publicKey": entries["a"]}]},
+        {"version": 1, "keys": [{"id": None, "label": None, "notBefore": None, "retired": None, "publicKey": entries["b"]}]},
+        {"version": 1, "keys": [{"label": "\u00e9t\u00e9 \ud83d\ude00", "publicKey": entries["c"]}]},
+        {"version": 1, "keys": [{"publicKey": entries["a"], "notBefore": "2026-12-31T23:59:59.999-12:00",
+                                 "notAfter": "2026-12-31T23:59:60Z"}]},
+        {"version": 1, "keys": [{"publicKey": entries["a"], "notBefore": "1970-01-01T00:00:00Z",
+                                 "notAfter": "9999-12-31T23:59:59Z"}]},
+        {"version": 1, "keys": [{"publicKey": entries["a"], "notAfter": "2026-02-30T00:00:00Z"}]},
+        {"version": 1, "keys": [{"publicKey": entries["a"], "label": fp["b"]}, {"publicKey": entries["b"]}]},
+        {"version": 1.0, "keys": []},
+        {"version": "1", "keys": []},
+        {"version": 1, "keys": [{"publicKey": entries["a"].replace("MIGf", "MIGf\n")}]},
+        {"version": 1, "keys": [{"publicKey": "-----BEGIN PUBLIC KEY-----\n" + entries["a"] + "\n-----END PUBLIC KEY-----\n"}]},
+        {"version": 1, "keys": [{"publicKey": entries["a"], "extra": {"nested": [1, [2, [3]]]}}]},
     ]
     for i, ring in enumerate(rings):
         write("keyring", "ring-%02d.json" % i, json.dumps(ring, indent=2))

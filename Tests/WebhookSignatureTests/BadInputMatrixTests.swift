@@ -333,6 +333,9 @@ struct BadInputMatrixTests {
         add("ring-duplicate-label", "keyring", "duplicate", "two keys with the same label", .keyring,
             bytes: Array(#"{"keys":[\#(entry),{"label":"k","publicKey":"\#(Fixture.otherKey.publicKey.x509Base64)"}]}"#.utf8),
             swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")
+        add("ring-label-id", "keyring", "duplicate", "a label equal to another key's id (it would shadow that id)", .keyring,
+            bytes: Array(#"{"keys":[{"label":"\#(Fixture.privateKey.publicKey.fingerprint.hex)","publicKey":"\#(Fixture.otherKey.publicKey.x509Base64)"},{"publicKey":"\#(String(decoding: b64, as: UTF8.self))"}]}"#.utf8),
+            swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")
         add("ring-nesting", "keyring", "deep nesting", "an entry nesting 10 arrays (keyring limit 8)", .keyring,
             bytes: Array(#"{"keys":[{"publicKey":"x","extra":\#(String(repeating: "[", count: 10) + String(repeating: "]", count: 10))}]}"#.utf8),
             swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")

@@ -115,6 +115,30 @@ struct LimitsTests {
         #expect(throws: WebhookSignatureError.self) { try JSONValue.parse(nested(3), maxDepth: 10_001) }
     }
 
+    @Test("JWK nesting: 16 levels are read, 17 are invalid_jwk; keyring files: 8 levels, 9 are invalid_keyring")
+    func documentNesting() throws {
+        func arrays(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        let jwk = TestKeys.a.publicKey.jwkRepresentation.dropLast()  // without its closing brace
+        // The object itself is level 1, so an extra member may nest 15 more.
+        #expect(try RSAPublicKey(parsing: jwk + #","x":\#(arrays(15))}"#) == TestKeys.a.publicKey)
+        do {
+            _ = try RSAPublicKey(parsing: jwk + #","x":\#(arrays(16))}"#)
+            Issue.record("a JWK nesting 17 levels was read")
+        } catch {
+            #expect(error.code == .invalidJWK)
+            #expect(error.reason.contains("nests deeper"))
+        }
+        let entry = #"{"publicKey":"\#(TestKeys.a.publicKey.x509Base64)"}"#
+        #expect(try Keyring(json: Array(#"{"x":\#(arrays(7)),"keys":[\#(entry)]}"#.utf8)).keys.count == 1)
+        do {
+            _ = try Keyring(json: Array(#"{"x":\#(arrays(8)),"keys":[\#(entry)]}"#.utf8))
+            Issue.record("a keyring nesting 9 levels was read")
+        } catch {
+            #expect(error.code == .invalidKeyring)
+            #expect(error.reason.contains("nests deeper"))
+        }
+    }
+
     // MARK: Streaming in bounded memory
 
     /// Runs whsig under /usr/bin/time (or Python's resource module) and returns its exit status and

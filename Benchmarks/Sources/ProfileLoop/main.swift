@@ -36,6 +36,7 @@ let osslPrivate = pkcs8.withUnsafeBufferPointer { rc_ossl_private_key($0.baseAdd
 var valid = 0
 switch operation {
 case "swift-openssl":
+    let publicKey = publicKey  // a local, as a careful caller holds it (a global is copied per call)
     for _ in 0..<count where try! publicKey.isValidSignature(signature, for: body, algorithm: algorithm) { valid += 1 }
 case "swift-gcrypt":
     let key = try! publicKey.using(.gcrypt)
@@ -77,8 +78,8 @@ case "compare":
     var em = [UInt8](repeating: 0, count: bits / 8)
     let verifier = rc_ossl_verifier_new(osslPublic, alg)!
     var paths: [(String, () -> Bool)] = [
-        ("swift-openssl", { try! publicKey.isValidSignature(signature, for: body, algorithm: algorithm) }),
-        ("swift-raw-signature", { try! publicKey.isValidSignature(rawSignature: raw, for: body, algorithm: algorithm) }),
+        ("swift-openssl", { [publicKey] in try! publicKey.isValidSignature(signature, for: body, algorithm: algorithm) }),
+        ("swift-raw-signature", { [publicKey] in try! publicKey.isValidSignature(rawSignature: raw, for: body, algorithm: algorithm) }),
         ("engine-calls", { rc_ossl_engine_calls_run(calls, body, body.count, raw, raw.count, &em) == 1 }),
         ("raw-openssl", { rc_ossl_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 }),
     ]

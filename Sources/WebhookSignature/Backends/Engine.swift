@@ -43,6 +43,14 @@ protocol Engine: Sendable {
 
 /// A native RSA public key.
 protocol EnginePublicKey: AnyObject, Sendable {
+    /// The modulus, unsigned big-endian without leading zeros, in memory the key owns for its
+    /// whole life (a raw buffer rather than an array, so that reading it writes no reference count).
+    var modulus: UnsafeRawBufferPointer { get }
+    /// Hashes `data` exactly as the key's engine does (``Engine/digest(_:_:into:)``); offered by
+    /// the key so that verification reaches everything through this one object.
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+
     /// `signature^e mod n` into `output` (the modulus length). The caller has checked that the
     /// signature has the modulus length and is below the modulus.
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)

@@ -132,7 +132,7 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         expression.close()
         expression.close()
         let key = try expression.parse("building a public key")
-        return GcryptPublicKey(key: key, byteCount: components.byteCount)
+        return GcryptPublicKey(key: key, modulus: components.modulus)
     }
 
     /// Builds libgcrypt's private key. The parts were checked to fit together in shared code
@@ -275,13 +275,28 @@ final class GcryptPublicKey: EnginePublicKey, @unchecked Sendable {
     // Safety: the S-expression is never mutated after creation, and libgcrypt's pk functions only read it.
     private let key: gcry_sexp_t
     private let operand: GcryptRawOperand
+    let modulus: UnsafeRawBufferPointer
+    /// The engine singleton, unmanaged for the reason given in OpenSSLPublicKey.
+    private let engine = Unmanaged.passUnretained(GcryptEngine.shared)
 
-    init(key: gcry_sexp_t, byteCount: Int) {
+    init(key: gcry_sexp_t, modulus: [UInt8]) {
         self.key = key
-        self.operand = GcryptRawOperand(byteCount: byteCount)
+        self.operand = GcryptRawOperand(byteCount: modulus.count)
+        self.modulus = UnsafeRawBufferPointer(ownedCopyOf: modulus)
     }
 
-    deinit { gcry_sexp_release(key) }
+    deinit {
+        gcry_sexp_release(key)
+        modulus.deallocate()
+    }
+
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        try engine._withUnsafeGuaranteedRef { (engine) -> Result<Void, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try engine.digest(algorithm, data, into: output) }
+        }.get()
+    }
 
     /// s^e mod n with `gcry_pk_encrypt` on `(data (flags raw)(value s))`, read from `(enc-val (rsa (a …)))`.
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
@@ -339,29 +354,34 @@ final class GcryptPrivateKey: EnginePrivateKey, @unchecked Sendable {
 ///
 /// The prefix up to the value's bytes depends only on the modulus length, so it is built once
 /// per key. The value gets a leading zero byte so that it reads as non-negative in any MPI format.
-struct GcryptRawOperand: Sendable {
-    private let prefix: [UInt8]
+final class GcryptRawOperand: @unchecked Sendable {
+    // Safety: both properties are set once in init and only read afterwards.
+    // The prefix lives in memory this object owns, rather than in an array, so that building an
+    // operand writes no reference count: every thread verifying with one key shares this object.
+    private let prefix: UnsafeRawBufferPointer
     private let byteCount: Int
-    private static let suffix: [UInt8] = Array("))".utf8)
+    private static let suffix: StaticString = "))"
 
     init(byteCount: Int) {
         self.byteCount = byteCount
-        prefix = Array("(4:data(5:flags3:raw)(5:value\(byteCount + 1):".utf8) + [0]
+        prefix = UnsafeRawBufferPointer(ownedCopyOf: Array("(4:data(5:flags3:raw)(5:value\(byteCount + 1):".utf8) + [0])
     }
+
+    deinit { prefix.deallocate() }
 
     func make(_ value: UnsafeRawBufferPointer, _ what: String) throws(WebhookSignatureError) -> gcry_sexp_t {
         guard value.count == byteCount else {
             throw WebhookSignatureError(.invalidArgument, "an RSA operand has \(byteCount) bytes, not \(value.count)")
         }
-        let total = prefix.count + byteCount + GcryptRawOperand.suffix.count
+        let suffix = UnsafeRawBufferPointer(start: GcryptRawOperand.suffix.utf8Start, count: GcryptRawOperand.suffix.utf8CodeUnitCount)
+        let total = prefix.count + byteCount + suffix.count
+        let prefix = self.prefix, byteCount = self.byteCount
         return try withUnsafeTemporaryAllocation(byteCount: total, alignment: 1) { (buffer) throws(WebhookSignatureError) in
             // Bulk copies into the stack buffer: the byte loops they replace cost 1,000 instructions per operation.
             let valueStart = prefix.count, suffixStart = prefix.count + byteCount
-            prefix.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[0..<valueStart]).copyMemory(from: $0) }
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<valueStart]).copyMemory(from: prefix)
             UnsafeMutableRawBufferPointer(rebasing: buffer[valueStart..<suffixStart]).copyMemory(from: value)
-            GcryptRawOperand.suffix.withUnsafeBytes {
-                UnsafeMutableRawBufferPointer(rebasing: buffer[suffixStart..<total]).copyMemory(from: $0)
-            }
+            UnsafeMutableRawBufferPointer(rebasing: buffer[suffixStart..<total]).copyMemory(from: suffix)
             var sexp: gcry_sexp_t? = nil
             let err = gcry_sexp_sscan(&sexp, nil, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), total)
             guard err == 0, let sexp else {

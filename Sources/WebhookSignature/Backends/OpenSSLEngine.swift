@@ -8,39 +8,51 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
     private let md5: OpaquePointer?
     private let sha256: OpaquePointer?
     private let sha512: OpaquePointer?
-    private let hashPools: [ContextPool]
+    // One pool of EVP_MD_CTX per digest, so a reused context is re-initialised with the same
+    // digest. Three stored pools rather than an array: reading an array element retains it,
+    // an atomic write to a reference count that every verifying thread shares.
+    private let md5Pool = ContextPool(make: { EVP_MD_CTX_new() }, destroy: { EVP_MD_CTX_free($0) })
+    private let sha256Pool = ContextPool(make: { EVP_MD_CTX_new() }, destroy: { EVP_MD_CTX_free($0) })
+    private let sha512Pool = ContextPool(make: { EVP_MD_CTX_new() }, destroy: { EVP_MD_CTX_free($0) })
 
     private init() {
         // Fetch each digest once: EVP_MD_fetch does a name lookup that costs as much as hashing a small body.
         md5 = EVP_MD_fetch(nil, "MD5", nil)
         sha256 = EVP_MD_fetch(nil, "SHA256", nil)
         sha512 = EVP_MD_fetch(nil, "SHA512", nil)
-        // One pool of EVP_MD_CTX per digest, so a reused context is re-initialised with the same digest.
-        hashPools = (0..<3).map { _ in
-            ContextPool(make: { EVP_MD_CTX_new() }, destroy: { EVP_MD_CTX_free($0) })
-        }
     }
 
     var libraryVersion: String { String(cString: OpenSSL_version(Int32(OPENSSL_VERSION))) }
 
-    private func md(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> (OpaquePointer, ContextPool) {
-        let pair: (OpaquePointer?, ContextPool)
+    private func md(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> OpaquePointer {
+        let md: OpaquePointer?
         switch algorithm {
-        case .md5: pair = (md5, hashPools[0])
-        case .sha256: pair = (sha256, hashPools[1])
-        case .sha512: pair = (sha512, hashPools[2])
+        case .md5: md = md5
+        case .sha256: md = sha256
+        case .sha512: md = sha512
         }
-        guard let md = pair.0 else {
+        guard let md else {
             throw WebhookSignatureError(
                 .algorithmNotAllowed, "OpenSSL does not offer \(algorithm) under its current configuration (FIPS or provider policy)")
         }
-        return (md, pair.1)
+        return md
     }
 
     func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
-        let (md, pool) = try md(algorithm)
+        let md = try md(algorithm)
+        switch algorithm {
+        case .md5: try OpenSSLEngine.hash(md, md5Pool, data, into: output)
+        case .sha256: try OpenSSLEngine.hash(md, sha256Pool, data, into: output)
+        case .sha512: try OpenSSLEngine.hash(md, sha512Pool, data, into: output)
+        }
+    }
+
+    @inline(__always)
+    private static func hash(
+        _ md: OpaquePointer, _ pool: ContextPool, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(WebhookSignatureError) {
         try pool.withContext { (ctx) throws(WebhookSignatureError) in
             var length: UInt32 = 0
             guard EVP_DigestInit_ex2(ctx, md, nil) == 1,
@@ -53,13 +65,12 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
     }
 
     func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> any EngineHasher {
-        let (md, _) = try md(algorithm)
-        return try OpenSSLHasher(md: md)
+        try OpenSSLHasher(md: md(algorithm))
     }
 
     func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> any EnginePublicKey {
         let pkey = try OpenSSLEngine.buildKey([(COpenSSL_OSSL_PKEY_PARAM_RSA_N(), components.modulus), (COpenSSL_OSSL_PKEY_PARAM_RSA_E(), components.publicExponent)], selection: COpenSSL_EVP_PKEY_PUBLIC_KEY())
-        return OpenSSLPublicKey(pkey: pkey)
+        return OpenSSLPublicKey(pkey: pkey, modulus: components.modulus, engine: self)
     }
 
     func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
@@ -191,9 +202,17 @@ final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
     // Safety: the EVP_PKEY is never mutated after creation; contexts are used one thread at a time via the pool.
     private let pkey: OpaquePointer
     private let contexts: ContextPool
+    let modulus: UnsafeRawBufferPointer
+    // The engine is a process-wide singleton that outlives every key. Held unmanaged and used
+    // through `_withUnsafeGuaranteedRef`, so that hashing through the key writes no reference
+    // count on it (a strong or unowned reference was retained around each call, and every
+    // verifying thread shares that count).
+    private let engine: Unmanaged<OpenSSLEngine>
 
-    init(pkey: OpaquePointer) {
+    init(pkey: OpaquePointer, modulus: [UInt8], engine: OpenSSLEngine) {
         self.pkey = pkey
+        self.modulus = UnsafeRawBufferPointer(ownedCopyOf: modulus)
+        self.engine = Unmanaged.passUnretained(engine)
         // A context initialised once for verify-recover without padding: the padding is checked in
         // Swift (PKCS1.swift), identically for both backends. Re-initialising per call would cost a
         // provider lookup each time.
@@ -210,7 +229,18 @@ final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
             }, destroy: { EVP_PKEY_CTX_free($0) })
     }
 
-    deinit { EVP_PKEY_free(pkey) }
+    deinit {
+        EVP_PKEY_free(pkey)
+        modulus.deallocate()
+    }
+
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        try engine._withUnsafeGuaranteedRef { (engine) -> Result<Void, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try engine.digest(algorithm, data, into: output) }
+        }.get()
+    }
 
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)

@@ -70,18 +70,22 @@ enum PKCS1 {
         algorithm == .md5WithRSA ? md5Prefix : sha512Prefix
     }
 
+    /// The same prefixes in memory that lives as long as the process, for the hot path: reading
+    /// them writes no reference count (see "The hot path" in Verification.swift). Immutable after
+    /// their one-time initialisation, hence safe to share.
+    nonisolated(unsafe) private static let md5PrefixBytes = UnsafeRawBufferPointer(ownedCopyOf: md5Prefix)
+    nonisolated(unsafe) private static let sha512PrefixBytes = UnsafeRawBufferPointer(ownedCopyOf: sha512Prefix)
+
     /// Writes EM = 0x00 0x01 FF…FF 0x00 ‖ DigestInfo ‖ digest into `em` (the modulus length).
     static func encode(digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, into em: UnsafeMutableRawBufferPointer) {
-        let prefix = prefix(algorithm)
+        let prefix = algorithm == .md5WithRSA ? md5PrefixBytes : sha512PrefixBytes
         let k = em.count
         let tail = prefix.count + digest.count
         em[0] = 0x00
         em[1] = 0x01
         UnsafeMutableRawBufferPointer(rebasing: em[2..<(k - tail - 1)]).initializeMemory(as: UInt8.self, repeating: 0xFF)
         em[k - tail - 1] = 0x00
-        prefix.withUnsafeBytes { (bytes) in
-            UnsafeMutableRawBufferPointer(rebasing: em[(k - tail)..<(k - digest.count)]).copyMemory(from: bytes)
-        }
+        UnsafeMutableRawBufferPointer(rebasing: em[(k - tail)..<(k - digest.count)]).copyMemory(from: prefix)
         UnsafeMutableRawBufferPointer(rebasing: em[(k - digest.count)..<k]).copyMemory(from: digest)
     }
 

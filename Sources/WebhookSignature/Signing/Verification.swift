@@ -12,14 +12,17 @@ extension RSAPublicKey {
     ) throws(WebhookSignatureError) -> Bool {
         // Inlinable, so that the caller's module specialises it for its concrete types (a String
         // and a [UInt8], say): only the access to the bytes is generic, and everything else runs
-        // in the non-generic `verifyContiguous(base64:body:algorithm:)`. Left generic across the
-        // module boundary, each call looked up generic metadata at run time (about 1,500
-        // instructions, 1.5% of an RSA-1024 verification).
-        try withContiguousBytes(body) { (bodyBytes) throws(WebhookSignatureError) in
-            try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
-                try verifyContiguous(base64: text, body: bodyBytes, algorithm: algorithm)
-            }
+        // in the non-generic `verifyContiguous`. Left generic across the module boundary, each
+        // call looked up generic metadata at run time (about 1,500 instructions, 1.5% of an
+        // RSA-1024 verification). The closures neither throw nor wrap a Result (the error comes
+        // back through `failure`): with throwing closures the key struct was copied into a
+        // closure context on every call, a dozen reference-count writes.
+        var failure: WebhookSignatureError? = nil
+        let valid = withContiguousBytes(signatureBase64.utf8, body) { (text, bytes) in
+            verifyContiguous(base64: text.assumingMemoryBound(to: UInt8.self), body: bytes, algorithm: algorithm, failure: &failure)
         }
+        if let failure { throw failure }
+        return valid
     }
 
     /// Checks a signature given as raw bytes (not base64) over a body.
@@ -29,11 +32,12 @@ extension RSAPublicKey {
     public func isValidSignature(
         rawSignature: some Collection<UInt8>, for body: some Collection<UInt8>, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withContiguousBytes(body) { (bodyBytes) throws(WebhookSignatureError) in
-            try withContiguousBytes(rawSignature) { (signature) throws(WebhookSignatureError) in
-                try verifyContiguous(rawSignature: signature, body: bodyBytes, algorithm: algorithm)
-            }
+        var failure: WebhookSignatureError? = nil
+        let valid = withContiguousBytes(rawSignature, body) { (signature, bytes) in
+            verifyContiguous(rawSignature: signature, body: bytes, algorithm: algorithm, failure: &failure)
         }
+        if let failure { throw failure }
+        return valid
     }
 
     /// Checks a base64 signature against a digest computed elsewhere (16 bytes for MD5, 64 for SHA-512).
@@ -44,59 +48,75 @@ extension RSAPublicKey {
     public func isValidSignature(
         _ signatureBase64: some StringProtocol, digest: some Collection<UInt8>, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withContiguousBytes(digest) { (digestBytes) throws(WebhookSignatureError) in
-            try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
-                try verifyContiguous(base64: text, digest: digestBytes, algorithm: algorithm)
-            }
+        var failure: WebhookSignatureError? = nil
+        let valid = withContiguousBytes(signatureBase64.utf8, digest) { (text, digestBytes) in
+            verifyContiguous(base64: text.assumingMemoryBound(to: UInt8.self), digest: digestBytes, algorithm: algorithm, failure: &failure)
         }
+        if let failure { throw failure }
+        return valid
     }
 
     // MARK: The hot path
     //
-    // The closures below capture a `VerifyingKey` (the modulus and the native key) rather than
-    // `self`: a closure that captured the whole key struct copied it on every call, a dozen
-    // reference-count operations (400 instructions) per verification.
+    // The checks run as methods of the native key (`EnginePublicKey`, extended below), with
+    // the key as `self` and its modulus in memory it owns. Why: closures that captured the key
+    // struct, the native key or the modulus array retained them, and reaching the engine through
+    // `backend.engine` retained it: a dozen atomic writes per verification to reference counts
+    // that every thread verifying with one shared key contends for. As methods with `self`
+    // borrowed, and with raw buffers in place of arrays, the hot path writes no reference count.
 
     /// The body is hashed first, whatever the signature text, so that errors (an algorithm the
-    /// crypto library refuses) do not depend on the text.
+    /// crypto library refuses) do not depend on the text. An error is returned in `failure`.
     @usableFromInline
     func verifyContiguous(
-        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        let key = VerifyingKey(self)
-        return try withDigest(of: body, algorithm: algorithm, engine: backend.engine) { (digest) throws(WebhookSignatureError) in
-            try key.verify(base64: text, digest: digest, algorithm: algorithm)
+        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        failure: inout WebhookSignatureError?
+    ) -> Bool {
+        do {
+            return try native.verify(base64: text, body: body, algorithm: algorithm)
+        } catch {
+            failure = error
+            return false
         }
     }
 
     @usableFromInline
     func verifyContiguous(
-        rawSignature signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        let key = VerifyingKey(self)
-        return try withDigest(of: body, algorithm: algorithm, engine: backend.engine) { (digest) throws(WebhookSignatureError) in
-            try key.verifyRaw(signature, digest: digest, algorithm: algorithm)
+        rawSignature signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        failure: inout WebhookSignatureError?
+    ) -> Bool {
+        do {
+            return try native.verify(raw: signature, body: body, algorithm: algorithm)
+        } catch {
+            failure = error
+            return false
         }
     }
 
     @usableFromInline
     func verifyContiguous(
-        base64 text: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
+        base64 text: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        failure: inout WebhookSignatureError?
+    ) -> Bool {
         guard digest.count == algorithm.digestByteCount else {
-            throw WebhookSignatureError(
+            failure = WebhookSignatureError(
                 .invalidArgument, "a \(algorithm) digest has \(algorithm.digestByteCount) bytes, not \(digest.count)")
+            return false
         }
-        return try VerifyingKey(self).verify(base64: text, digest: digest, algorithm: algorithm)
+        do {
+            return try native.verify(base64: text, digest: digest, algorithm: algorithm)
+        } catch {
+            failure = error
+            return false
+        }
     }
 
     /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
     func verifyBase64(
         _ signatureBase64: some StringProtocol, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        let key = VerifyingKey(self)
-        return try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
-            try key.verify(base64: text, digest: digest, algorithm: algorithm)
+        try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
+            try native.verify(base64: text, digest: digest, algorithm: algorithm)
         }
     }
 
@@ -104,11 +124,11 @@ extension RSAPublicKey {
     func verifyRaw(
         _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try VerifyingKey(self).verifyRaw(signature, digest: digest, algorithm: algorithm)
+        try native.verify(raw: signature, digest: digest, algorithm: algorithm)
     }
 
     func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
-        VerifyingKey(self).isBelowModulus(signature)
+        native.isBelowModulus(signature)
     }
 
     /// Hashes the body into a stack buffer and passes the digest on.
@@ -134,15 +154,30 @@ extension RSAPublicKey {
     }
 }
 
-/// What verification needs of a public key: its modulus and native key. Cheap to copy (two
-/// references) where `RSAPublicKey` is not (see "The hot path" above).
-struct VerifyingKey {
-    let modulus: [UInt8]
-    let native: any EnginePublicKey
+/// The verification steps, shared by both backends: each backend supplies only the digest and
+/// the raw public operation, and the padding is checked here, in Swift, for both alike (see
+/// "The hot path" above for why these are methods of the native key).
+extension EnginePublicKey {
+    /// Hashes the body into a stack buffer, then checks the base64 signature.
+    func verify(
+        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try self.digest(algorithm.digest, body, into: digest)
+            return try verify(base64: text, digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
+        }
+    }
 
-    init(_ key: RSAPublicKey) {
-        modulus = key.components.modulus
-        native = key.native
+    /// Hashes the body into a stack buffer, then checks the raw signature.
+    func verify(
+        raw signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> Bool {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try self.digest(algorithm.digest, body, into: digest)
+            return try verify(raw: signature, digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
+        }
     }
 
     /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
@@ -156,31 +191,41 @@ struct VerifyingKey {
             guard let length = try? StrictBase64.decode(chars, into: buffer), length == k else {
                 return false
             }
-            return try verifyRaw(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<length]), digest: digest, algorithm: algorithm)
+            let signature = UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<length])
+            return try verify(raw: signature, digest: digest, algorithm: algorithm)
         }
     }
 
     /// The check itself: length, range, one public operation, then the padding compared in constant time.
-    func verifyRaw(
-        _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    func verify(
+        raw signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
         let k = modulus.count
         guard signature.count == k else { return false }
         // The signature, as a number, must be below the modulus (RFC 8017 §5.2.2 step 1).
         guard isBelowModulus(signature) else { return false }
-        let native = self.native
-        return try withUnsafeTemporaryAllocation(byteCount: k, alignment: 1) { (em) throws(WebhookSignatureError) in
-            try native.publicOperation(signature, into: em)
+        return try withUnsafeTemporaryAllocation(byteCount: k, alignment: 8) { (em) throws(WebhookSignatureError) in
+            try publicOperation(signature, into: em)
             return PKCS1.matches(UnsafeRawBufferPointer(em), digest: digest, algorithm: algorithm)
         }
     }
 
+    /// Whether the big-endian number `signature` (the modulus length) is below the modulus.
     func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
         let n = modulus
         for i in 0..<n.count where signature[i] != n[i] {
             return signature[i] < n[i]
         }
         return false
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// A copy of `bytes` in newly allocated memory that the caller owns (and deallocates).
+    init(ownedCopyOf bytes: [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        self.init(rebasing: buffer[0..<bytes.count])
     }
 }
 
@@ -197,24 +242,23 @@ func withBytes<R>(
     return try typedThrows { try copy.withUnsafeBytes { buffer in try body(buffer) } }
 }
 
-/// Runs `body` over the collection's bytes, copying only when they are not contiguous. Inlinable
-/// (see `isValidSignature`), so that it is specialised where the collection's type is known.
+/// Runs `body` over two collections' bytes, copying a collection only when its bytes are not
+/// contiguous (arrays, native strings and their slices always are). Inlinable (see
+/// `isValidSignature`), so that it is specialised where the collections' types are known.
 @inlinable
 func withContiguousBytes<R>(
-    _ collection: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
-) throws(WebhookSignatureError) -> R {
-    let result = collection.withContiguousStorageIfAvailable { (buffer) -> Result<R, WebhookSignatureError> in
-        Result { () throws(WebhookSignatureError) in try body(UnsafeRawBufferPointer(buffer)) }
+    _ first: some Collection<UInt8>, _ second: some Collection<UInt8>,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> R
+) -> R {
+    let direct = first.withContiguousStorageIfAvailable { (a) -> R? in
+        second.withContiguousStorageIfAvailable { (b) in body(UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b)) }
     }
-    if let result { return try result.get() }
-    return try Array(collection).withUnsafeBytes { (buffer) -> Result<R, WebhookSignatureError> in
-        Result { () throws(WebhookSignatureError) in try body(buffer) }
-    }.get()
+    if let direct, let result = direct { return result }
+    // `body` has not run: one of the two is not contiguous. Copy both (rare, and simple).
+    return Array(first).withUnsafeBytes { (a) in Array(second).withUnsafeBytes { (b) in body(a, b) } }
 }
 
-/// Runs `body` over the text's UTF-8 bytes, copying only when they are not contiguous (native
-/// Swift strings and their substrings always are).
-@inlinable
+/// Runs `body` over the text's UTF-8 bytes, copying only when they are not contiguous.
 func withContiguousUTF8<R>(
     _ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) throws(WebhookSignatureError) -> R
 ) throws(WebhookSignatureError) -> R {

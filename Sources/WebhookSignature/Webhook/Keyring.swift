@@ -78,13 +78,23 @@ public struct Keyring: Sendable, Hashable {
         self.keys = [TrustedKey(key: key, label: label)]
     }
 
-    /// Adds a key; a key already present (same id) or a label already used throws ``WebhookSignatureError/Code/invalidKeyring``.
+    /// Adds a key; a key already present (same id), a label already used, an empty label or a label of
+    /// the form of a key id (64 hex digits) throws ``WebhookSignatureError/Code/invalidKeyring``.
     public mutating func add(_ key: TrustedKey) throws(WebhookSignatureError) {
         if let existing = keys.first(where: { $0.id == key.id }) {
             throw WebhookSignatureError(.invalidKeyring, "the keyring already holds key \(key.id) (\(existing.displayName))")
         }
         if let label = key.label, keys.contains(where: { $0.label == label }) {
             throw WebhookSignatureError(.invalidKeyring, "the keyring already has a key labelled \"\(label)\"")
+        }
+        // A label is never empty (the file format could not hold it) and never has the form of a key
+        // id, so that `index(of:)` cannot find another key by its label when given an id.
+        if let label = key.label, label.isEmpty {
+            throw WebhookSignatureError(.invalidKeyring, "a label must not be empty")
+        }
+        if let label = key.label, KeyFingerprint(label) != nil {
+            throw WebhookSignatureError(
+                .invalidKeyring, "the label \"\(label)\" has the form of a key id (64 hex digits); labels must not, so ids and labels never collide")
         }
         if let notBefore = key.notBefore, let notAfter = key.notAfter, notAfter < notBefore {
             throw WebhookSignatureError(.invalidKeyring, "key \(key.displayName): notAfter \(notAfter) is before notBefore \(notBefore)")
