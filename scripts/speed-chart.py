@@ -37,12 +37,16 @@ def chart(data):
     series = [s for s in SERIES if any(r["backend"] == s[0] for r in results)]
     values = [r["verify"][side] for r in results for side in ("ours", "raw") if r["verify"][side] > 0]
     low = 10 ** math.floor(math.log10(min(values)))
-    high = 10 ** math.ceil(math.log10(max(values)))
+    # The top of the axis: the first 1, 2 or 5 times a power of ten above the largest bar (with room for its label).
+    high = low
+    while high < max(values) * 1.15:
+        high = next(step * 10 ** math.floor(math.log10(high)) for step in (2, 5, 10)
+                    if step * 10 ** math.floor(math.log10(high)) > high * 1.0001)
 
     panel_width = 70 + len(bits) * (len(series) * 26 + 40)
     width = 40 + len(algorithms) * panel_width + 20
-    height = 470
-    top, bottom = 110, 380
+    height = 480
+    top, bottom = 130, 390
     out = []
     add = out.append
     add(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -74,10 +78,10 @@ def chart(data):
         add(f'<text x="{(left + right) / 2}" y="{top - 8}" text-anchor="middle" font-weight="bold">{name}</text>')
         # Grid and axis labels at each power of ten (and 2x, 5x).
         decade = low
-        while decade <= high:
+        while decade <= high * 1.0001:
             for step in (1, 2, 5):
                 v = decade * step
-                if v < low or v > high:
+                if v < low or v > high * 1.0001:
                     continue
                 y = y_of(v)
                 add(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{"#ccc" if step == 1 else "#eee"}"/>')

@@ -46,14 +46,24 @@ public func whsig_public_key_parse_with_backend(
 func parsePublicKey(
     _ text: UnsafePointer<UInt8>?, _ textLen: Int, _ backendValue: Int32, _ outKey: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
+    parseHandle(text, textLen, backendValue, outKey) { (view, backend) throws(WebhookSignatureError) in
+        PublicKeyHandle(try RSAPublicKey(parsing: view, backend: backend))
+    }
+}
+
+/// The shared body of the key-parsing exports: checks the arguments, parses, and hands out a retained handle.
+func parseHandle<Handle: AnyObject>(
+    _ text: UnsafePointer<UInt8>?, _ textLen: Int, _ backendValue: Int32, _ outKey: UnsafeMutablePointer<OpaquePointer?>?,
+    _ make: (UnsafeBufferPointer<UInt8>, CryptoBackend) throws(WebhookSignatureError) -> Handle
+) -> Int32 {
     outKey?.pointee = nil
     return run { () throws(CError) -> Int32 in
         let out = try required(outKey, "out_key")
         let bytes = try required(text, "text")
         let view = try input(bytes, textLen, "text")
         let backend = try backend(backendValue)
-        let key = try library { () throws(WebhookSignatureError) in try RSAPublicKey(parsing: view, backend: backend) }
-        out.pointee = retain(PublicKeyHandle(key))
+        let handle = try library { () throws(WebhookSignatureError) in try make(view, backend) }
+        out.pointee = retain(handle)
         return succeed()
     }
 }
@@ -94,15 +104,8 @@ public func whsig_private_key_parse_with_backend(
 func parsePrivateKey(
     _ text: UnsafePointer<UInt8>?, _ textLen: Int, _ backendValue: Int32, _ outKey: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
-    outKey?.pointee = nil
-    return run { () throws(CError) -> Int32 in
-        let out = try required(outKey, "out_key")
-        let bytes = try required(text, "text")
-        let view = try input(bytes, textLen, "text")
-        let backend = try backend(backendValue)
-        let key = try library { () throws(WebhookSignatureError) in try RSAPrivateKey(parsing: view, backend: backend) }
-        out.pointee = retain(PrivateKeyHandle(key))
-        return succeed()
+    parseHandle(text, textLen, backendValue, outKey) { (view, backend) throws(WebhookSignatureError) in
+        PrivateKeyHandle(try RSAPrivateKey(parsing: view, backend: backend))
     }
 }
 

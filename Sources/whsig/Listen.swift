@@ -39,23 +39,10 @@ struct Listen: AsyncParsableCommand {
     @Option(help: "The port; 0 picks a free one.")
     var port: Int
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("A trusted public key file (any format); repeatable.", valueName: "FILE"))
-    var keys: [String] = []
-
-    @Option(help: ArgumentHelp("A keyring file of trusted keys.", valueName: "FILE"))
-    var keyring: String?
+    @OptionGroup var trust: TrustOptions
 
     @Option(help: ArgumentHelp("Accept deliveries on this path only (others get 404).", valueName: "P"))
     var path: String?
-
-    @Flag(help: "Count flex.signature (MD5withRSA, legacy): a present one must verify and suffices alone.")
-    var allowMD5 = false
-
-    @Flag(help: "Require both fluent-signature and flex.signature to be present and verify.")
-    var requireBoth = false
-
-    @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
-    var canonical: CanonicalMode = .raw
 
     @Option(help: ArgumentHelp("Write each verified body to DIR/<sha512-hex>.json.", valueName: "DIR"))
     var saveDir: String?
@@ -66,19 +53,13 @@ struct Listen: AsyncParsableCommand {
     @OptionGroup var backendOptions: BackendOptions
 
     func validate() throws {
-        if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if maxBody < 0 { throw ValidationError("--max-body must not be negative") }
         if let path, !path.hasPrefix("/") { throw ValidationError("--path must start with /") }
     }
 
     func run() async throws {
-        let backend = backendOptions.backend
-        var ring = try keyring.map { try loadKeyring($0, backend: backend) } ?? Keyring()
-        for file in keys {
-            let key = try loadPublicKey(file, backend: backend)
-            if !ring.keys.contains(where: { $0.id == key.fingerprint }) { try ring.add(TrustedKey(key: key)) }
-        }
+        let ring = try trust.trustedKeys(backend: backendOptions.backend)
         if let saveDir {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: saveDir, isDirectory: &isDirectory) {
@@ -91,7 +72,7 @@ struct Listen: AsyncParsableCommand {
                 throw UsageFailure("--save-dir \(saveDir) is not a directory")
             }
         }
-        let policy = WebhookPolicy(allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical)
+        let policy = trust.policy
         let state = ListenerState()
         let responder = ListenResponder(
             gate: WebhookGate(verifier: WebhookVerifier(keyring: ring, policy: policy), maxBodySize: maxBody),

@@ -20,7 +20,7 @@ struct Speed: ParsableCommand {
               gcrypt sign:    gcry_md_hash_buffer + gcry_pk_sign, likewise
             Ours does more: it also decodes the base64 header value and checks the padding in Swift.
 
-            How it measures: keys are generated at start. Ours and raw run in alternating slices of about 50 ms, the order swapped each round, so that noise from other programs hits both alike. Single-thread rates are per CPU-second of the measuring thread, as openssl speed counts. Thread scaling is in wall-clock time; beside it, the ratio of operations per CPU-second (1.00: threads cost each other nothing, so a speed-up below N means the CPUs were busy with other work). On a busy machine expect a few percent of noise: repeat, or raise --seconds.
+            How it measures: keys are generated at start. Ours and raw run in alternating slices of about 50 ms, the order swapped each round, so that noise from other programs hits both alike. Single-thread rates are per CPU-second of the measuring thread, as openssl speed counts. Thread scaling is in wall-clock time, one thread and N threads alternating in slices of about half a second (each thread counted from when it starts running); beside it, the ratio of operations per CPU-second (1.00: threads cost each other nothing, so a speed-up below N means the CPUs were busy with other work). On a busy machine expect a few percent of noise: repeat, or raise --seconds.
 
             Example:
               $ whsig speed --bits 2048 --backend openssl --seconds 2
@@ -259,10 +259,15 @@ final class SharedFlag: Sendable {
     let value = Atomic<Bool>(false)
 }
 
-/// Counts shared by worker threads.
+/// What worker threads report: operations, their summed rates, and CPU time.
 final class SharedTally: Sendable {
-    let operations = Atomic<Int>(0)
-    let cpuNanoseconds = Atomic<Int>(0)
+    private let state = Mutex<(operations: Int, rate: Double, cpu: Double)>((0, 0, 0))
+
+    func add(operations: Int, rate: Double, cpu: Double) {
+        state.withLock { $0 = ($0.operations + operations, $0.rate + rate, $0.cpu + cpu) }
+    }
+
+    var value: (operations: Int, rate: Double, cpu: Double) { state.withLock { $0 } }
 }
 
 enum Scaling {
@@ -273,34 +278,38 @@ enum Scaling {
         var cpuRatio: Double { one.cpuRate > 0 ? many.cpuRate / one.cpuRate : 0 }
     }
 
-    /// `threads` threads run `operation` until a common deadline; wall = the slice, cpu = their sum.
+    /// `threads` threads run `operation` until a common deadline. Each thread's rate counts from
+    /// the moment it starts running, so that the time a busy machine takes to schedule a new
+    /// thread is not charged to the operation; the tally's rate is the sum of the threads' rates.
     static func run(threads: Int, seconds: Double, _ operation: @escaping @Sendable () -> Bool) -> Tally {
         let shared = SharedTally()
         let done = DispatchSemaphore(value: 0)
-        let start = Clock.now()
-        let deadline = start + seconds
+        let deadline = Clock.now() + seconds
         for _ in 0..<threads {
             let thread = Thread {
                 let cpu0 = Clock.threadCPU()
+                let start = Clock.now()
                 var count = 0
+                var now = start
                 repeat {
                     if operation() { count += 1 }
-                } while Clock.now() < deadline
-                shared.operations.add(count, ordering: .relaxed)
-                shared.cpuNanoseconds.add(Int((Clock.threadCPU() - cpu0) * 1e9), ordering: .relaxed)
+                    now = Clock.now()
+                } while now < deadline
+                shared.add(operations: count, rate: Double(count) / (now - start), cpu: Clock.threadCPU() - cpu0)
                 done.signal()
             }
             thread.start()
         }
         for _ in 0..<threads { done.wait() }
-        return Tally(
-            operations: shared.operations.load(ordering: .relaxed), wall: Clock.now() - start,
-            cpu: Double(shared.cpuNanoseconds.load(ordering: .relaxed)) / 1e9)
+        let (operations, rate, cpu) = shared.value
+        // A tally whose wall-clock rate is the summed rate.
+        return Tally(operations: operations, wall: rate > 0 ? Double(operations) / rate : 0, cpu: cpu)
     }
 
-    /// One thread and `threads` threads in alternating slices, both on spawned threads.
+    /// One thread and `threads` threads in alternating slices of about half a second, both on
+    /// spawned threads.
     static func measure(threads: Int, seconds: Double, _ operation: @escaping @Sendable () -> Bool) -> Result {
-        let rounds = max(2, Int((seconds / 0.2).rounded()))
+        let rounds = max(2, Int((seconds / 0.5).rounded()))
         let sliceSeconds = seconds / Double(2 * rounds)
         _ = run(threads: threads, seconds: min(0.02, sliceSeconds), operation)
         var result = Result()

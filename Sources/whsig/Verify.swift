@@ -18,11 +18,7 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("A trusted public key file (any format); repeatable.", valueName: "FILE"))
-    var keys: [String] = []
-
-    @Option(help: ArgumentHelp("A keyring file of trusted keys.", valueName: "FILE"))
-    var keyring: String?
+    @OptionGroup var trust: TrustOptions
 
     @Option(name: .customLong("header"), help: ArgumentHelp("A request header, 'NAME: VALUE'; repeatable.", valueName: "HEADER"))
     var headers: [String] = []
@@ -33,15 +29,6 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "The algorithm of --signature: md5 or sha512.")
     var algorithm: AlgorithmChoice?
 
-    @Flag(help: "Count flex.signature (MD5withRSA, legacy): a present one must verify and suffices alone.")
-    var allowMD5 = false
-
-    @Flag(help: "Require both fluent-signature and flex.signature to be present and verify.")
-    var requireBoth = false
-
-    @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
-    var canonical: CanonicalMode = .raw
-
     @OptionGroup var backendOptions: BackendOptions
 
     @Flag(help: "Print the result as JSON.")
@@ -51,7 +38,6 @@ struct Verify: AsyncParsableCommand {
     var body: String?
 
     func validate() throws {
-        if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
         if signature != nil && !headers.isEmpty { throw ValidationError("use either --signature with --algorithm, or --header, not both") }
         if signature == nil && headers.isEmpty { throw ValidationError("give --header 'NAME: VALUE' or --signature B64 --algorithm md5|sha512") }
         if signature != nil && (algorithm == nil || algorithm == .both) { throw ValidationError("--signature needs --algorithm md5 or sha512") }
@@ -59,16 +45,9 @@ struct Verify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backend = backendOptions.backend
-        var ring = try keyring.map { try loadKeyring($0, backend: backend) } ?? Keyring()
-        for path in keys {
-            let key = try loadPublicKey(path, backend: backend)
-            if !ring.keys.contains(where: { $0.id == key.fingerprint }) {
-                try ring.add(TrustedKey(key: key))
-            }
-        }
+        let ring = try trust.trustedKeys(backend: backendOptions.backend)
         var requestHeaders: [(String, String)]
-        var policy = WebhookPolicy(allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical)
+        var policy = trust.policy
         if let signature, let choice = algorithm {
             let chosen = choice.algorithms[0]
             requestHeaders = [(chosen.headerName, signature)]
@@ -84,7 +63,7 @@ struct Verify: AsyncParsableCommand {
         }
         let verifier = WebhookVerifier(keyring: ring, policy: policy)
         let verdict: WebhookVerdict
-        if canonical == .raw {
+        if trust.canonical == .raw {
             let session = try verifier.makeSession(headers: requestHeaders)
             try forEachChunk(of: body) { try session.update($0) }
             verdict = try session.finish()

@@ -114,6 +114,64 @@ case "compare":
         print("\(path.0): \(String(format: "%.1f", totals[i].cpu / Double(totals[i].ops) * 1e9)) ns/op")
     }
     exit(0)
+case "threads":
+    // Thread scaling with one shared key: N pthreads verifying until a deadline, against one
+    // thread, for this library and for raw OpenSSL (each thread its own EVP_PKEY_CTX on the
+    // shared EVP_PKEY), interleaved. `make` runs on each thread and returns its operation.
+    final class Shared: @unchecked Sendable {
+        var rates = [Double](repeating: 0, count: 64 * 8)
+    }
+    final class Box: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+    func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+    func run(_ threads: Int, _ seconds: Double, _ make: @escaping @Sendable () -> () -> Bool) -> Double {
+        let shared = Shared()
+        let deadline = now() + seconds
+        var ids: [pthread_t] = []
+        for i in 0..<threads {
+            let box = Unmanaged.passRetained(Box {
+                let op = make()
+                let start = now()
+                var n = 0
+                var t = start
+                while t < deadline {
+                    if op() { n += 1 }
+                    t = now()
+                }
+                shared.rates[i * 8] = Double(n) / (t - start)  // one cache line per thread
+            })
+            var id = pthread_t()
+            pthread_create(&id, nil, { raw in
+                (Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! Box).body()
+                return nil
+            }, box.toOpaque())
+            ids.append(id)
+        }
+        for id in ids { pthread_join(id, nil) }
+        return shared.rates.reduce(0, +)
+    }
+    let key = publicKey
+    nonisolated(unsafe) let pkey = osslPublic
+    let paths: [(String, @Sendable () -> () -> Bool)] = [
+        ("swift-openssl", { { (try? key.isValidSignature(signature, for: body, algorithm: algorithm)) ?? false } }),
+        ("raw-openssl", {
+            let verifier = rc_ossl_verifier_new(pkey, alg)!
+            return { rc_ossl_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 }
+        }),
+    ]
+    for round in 0..<count {
+        for (name, make) in paths {
+            let one = run(1, 0.5, make), two = run(2, 0.5, make)
+            print("round \(round): \(name): 1 thread \(Int(one))/s, 2 threads \(Int(two))/s, \(String(format: "%.2f", two / one))x")
+        }
+    }
+    exit(0)
 default:
     print("unknown operation \(operation)")
     exit(2)
