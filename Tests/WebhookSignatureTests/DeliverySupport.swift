@@ -11,20 +11,7 @@ import WebhookSignature
 /// servers. Everything binds 127.0.0.1 and every wait is bounded in time.
 enum Delivery {
     /// The `whsig` binary next to the test bundle (the test target depends on it, so `swift test` builds it).
-    static let binary: URL = {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["WHSIG_BINARY"], !env.isEmpty {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("whsig"))
-            directory = directory.deletingLastPathComponent()
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("whsig"))
-        candidates.append(Vectors.packageRoot.appendingPathComponent(".build/debug/whsig"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }()
+    static var binary: URL { CLI.binary }
 
     /// The environment for child processes, without proxy variables (libcurl honours them).
     static let environment: [String: String] = {
