@@ -210,10 +210,21 @@ struct CLITests {
         let digest = try CLI.run(["digest", "--json", "-"], stdin: Data("abc".utf8))
         let digestInfo = try #require(try JSONSerialization.jsonObject(with: digest.stdoutBytes) as? [String: String])
         #expect(digestInfo["digest"]?.hasPrefix("ddaf35a193617aba") == true)
-        for command in ["demo", "verify", "sign", "keygen", "pubkey", "fingerprint", "inspect", "convert", "rotate", "canonicalize", "digest"] {
-            let help = try CLI.run([command, "--help"])
+        let commands = [
+            ["demo"], ["verify"], ["sign"], ["send"], ["listen"], ["keygen"], ["pubkey"], ["fingerprint"], ["inspect"], ["convert"],
+            ["keyring"], ["keyring", "add"], ["keyring", "list"], ["keyring", "retire"], ["keyring", "remove"], ["rotate"],
+            ["canonicalize"], ["digest"], ["speed"],
+        ]
+        for command in commands {
+            let help = try CLI.run(command + ["--help"])
             #expect(help.status == 0, "\(command)")
-            #expect(help.stdout.contains("whsig"), "\(command) help shows an example")
+            // A worked example: an "Example" heading followed by an indented whsig command line.
+            let lines = help.stdout.split(separator: "\n").map(String.init)
+            let heading = lines.firstIndex { $0.range(of: #"^\s*(Worked )?[Ee]xamples?\b"#, options: .regularExpression) != nil }
+            #expect(heading != nil, "\(command) --help has an Example section")
+            if let heading {
+                #expect(lines[heading...].contains { $0.hasPrefix("  ") && $0.contains("whsig \(command[0])") }, "\(command)")
+            }
         }
     }
 }
