@@ -496,11 +496,12 @@ struct JSONScanner {
         "U+" + String(value, radix: 16, uppercase: true)
     }
 
+    /// Reads four hex digits of a `\u` escape; the scanner has already checked they are hex digits.
     @inline(__always)
     private func readHex4(_ i: Int) -> UInt32 {
         var value: UInt32 = 0
         for k in 0..<4 {
-            value = value << 4 | UInt32(hexValue(buffer[i + k])!)
+            value = value << 4 | UInt32(hexValue(buffer[i + k]) ?? 0)
         }
         return value
     }
