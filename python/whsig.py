@@ -144,7 +144,24 @@ def version():
     return _load().whsig_version().decode()
 
 
-class PublicKey:
+class _Handle:
+    """A library handle freed by ``close()``, by ``with``, or when garbage-collected."""
+
+    def close(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            self._free(handle)
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class PublicKey(_Handle):
     """An RSA public key: x509 base64, PEM (PUBLIC KEY, RSA PUBLIC KEY, CERTIFICATE), JWK or DER bytes."""
 
     def __init__(self, text, backend="openssl"):
@@ -165,24 +182,12 @@ class PublicKey:
     def verify(self, algorithm, body, signature):
         return verify(self, algorithm, body, signature)
 
-    def close(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._free(handle)
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def __repr__(self):
         return "PublicKey(%s)" % self.fingerprint
 
 
-class PrivateKey:
+class PrivateKey(_Handle):
     """An RSA private key: PKCS#8 (PEM, base64, DER), PKCS#1 PEM/DER or a private JWK. Not encrypted."""
 
     def __init__(self, text, backend="openssl"):
@@ -196,18 +201,6 @@ class PrivateKey:
     def sign(self, algorithm, body):
         return sign(self, algorithm, body)
 
-    def close(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            self._free(handle)
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def verify(key, algorithm, body, signature):
