@@ -17,7 +17,7 @@ enum SafeFile {
         var template = Array("\(dir)/.\(name).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw UsageFailure("cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))") }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ok = false
         defer {
             if !ok { unlink(temporary) }

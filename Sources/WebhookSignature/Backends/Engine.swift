@@ -43,18 +43,32 @@ protocol Engine: Sendable {
 
 /// A native RSA public key.
 protocol EnginePublicKey: AnyObject, Sendable {
+    associatedtype NativeEngine: Engine & AnyObject
     /// The modulus, unsigned big-endian without leading zeros, in memory the key owns for its
     /// whole life (a raw buffer rather than an array, so that reading it writes no reference count).
     var modulus: UnsafeRawBufferPointer { get }
-    /// Hashes `data` exactly as the key's engine does (``Engine/digest(_:_:into:)``); offered by
-    /// the key so that verification reaches everything through this one object.
-    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
-        throws(WebhookSignatureError)
+    /// The engine singleton, which outlives every key. Held unmanaged and used through
+    /// `_withUnsafeGuaranteedRef`, so that hashing through the key writes no reference count on it
+    /// (a strong or unowned reference was retained around each call, and every verifying thread
+    /// shares that count).
+    var engine: Unmanaged<NativeEngine> { get }
 
     /// `signature^e mod n` into `output` (the modulus length). The caller has checked that the
     /// signature has the modulus length and is below the modulus.
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
+}
+
+extension EnginePublicKey {
+    /// Hashes `data` exactly as the key's engine does (``Engine/digest(_:_:into:)``); offered by
+    /// the key so that verification reaches everything through this one object.
+    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(WebhookSignatureError)
+    {
+        try engine._withUnsafeGuaranteedRef { (engine) -> Result<Void, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try engine.digest(algorithm, data, into: output) }
+        }.get()
+    }
 }
 
 /// A native RSA private key.

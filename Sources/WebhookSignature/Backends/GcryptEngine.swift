@@ -276,8 +276,7 @@ final class GcryptPublicKey: EnginePublicKey, @unchecked Sendable {
     private let key: gcry_sexp_t
     private let operand: GcryptRawOperand
     let modulus: UnsafeRawBufferPointer
-    /// The engine singleton, unmanaged for the reason given in OpenSSLPublicKey.
-    private let engine = Unmanaged.passUnretained(GcryptEngine.shared)
+    let engine = Unmanaged.passUnretained(GcryptEngine.shared)
 
     init(key: gcry_sexp_t, modulus: [UInt8]) {
         self.key = key
@@ -290,28 +289,13 @@ final class GcryptPublicKey: EnginePublicKey, @unchecked Sendable {
         modulus.deallocate()
     }
 
-    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
-        throws(WebhookSignatureError)
-    {
-        try engine._withUnsafeGuaranteedRef { (engine) -> Result<Void, WebhookSignatureError> in
-            Result { () throws(WebhookSignatureError) in try engine.digest(algorithm, data, into: output) }
-        }.get()
-    }
-
     /// s^e mod n with `gcry_pk_encrypt` on `(data (flags raw)(value s))`, read from `(enc-val (rsa (a …)))`.
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
-        let data = try operand.make(signature, "applying the public key")
-        defer { gcry_sexp_release(data) }
-        var result: gcry_sexp_t? = nil
-        let err = gcry_pk_encrypt(&result, data, key)
-        guard err == 0, let result else {
-            gcry_sexp_release(result)
-            throw GcryptEngine.failure("applying the public key", err)
+        try operand.apply(gcry_pk_encrypt, key, signature, result: "a", into: output, "applying the public key") { err in
+            GcryptEngine.failure("applying the public key", err)
         }
-        defer { gcry_sexp_release(result) }
-        try GcryptEngine.extract("a", from: result, into: output, "applying the public key")
     }
 }
 
@@ -333,20 +317,13 @@ final class GcryptPrivateKey: EnginePrivateKey, @unchecked Sendable {
     func privateOperation(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
-        let data = try operand.make(message, "applying the private key")
-        defer { gcry_sexp_release(data) }
-        var result: gcry_sexp_t? = nil
-        let err = gcry_pk_sign(&result, data, key)
-        guard err == 0, let result else {
-            gcry_sexp_release(result)
+        try operand.apply(gcry_pk_sign, key, message, result: "s", into: output, "applying the private key") { err in
             // libgcrypt checks each signature with the public key; a failure means the parts do not belong together.
             if gcry_err_code(err) == GPG_ERR_BAD_SIGNATURE {
-                throw WebhookSignatureError(.invalidKey, "the private key's parts do not belong together: its signatures do not verify")
+                return WebhookSignatureError(.invalidKey, "the private key's parts do not belong together: its signatures do not verify")
             }
-            throw GcryptEngine.failure("applying the private key", err)
+            return GcryptEngine.failure("applying the private key", err)
         }
-        defer { gcry_sexp_release(result) }
-        try GcryptEngine.extract("s", from: result, into: output, "applying the private key")
     }
 }
 
@@ -368,6 +345,26 @@ final class GcryptRawOperand: @unchecked Sendable {
     }
 
     deinit { prefix.deallocate() }
+
+    /// The one shape of both raw RSA operations (`gcry_pk_encrypt` for the public key,
+    /// `gcry_pk_sign` for the private one): the operand in, the number in list `result` out,
+    /// left-padded to `output.count`. `failure` names a libgcrypt error.
+    func apply(
+        _ operation: @convention(c) (UnsafeMutablePointer<gcry_sexp_t?>?, gcry_sexp_t?, gcry_sexp_t?) -> gcry_error_t,
+        _ key: gcry_sexp_t, _ value: UnsafeRawBufferPointer, result token: String, into output: UnsafeMutableRawBufferPointer,
+        _ what: String, failure: (gcry_error_t) -> WebhookSignatureError
+    ) throws(WebhookSignatureError) {
+        let data = try make(value, what)
+        defer { gcry_sexp_release(data) }
+        var result: gcry_sexp_t? = nil
+        let err = operation(&result, data, key)
+        guard err == 0, let result else {
+            gcry_sexp_release(result)
+            throw failure(err)
+        }
+        defer { gcry_sexp_release(result) }
+        try GcryptEngine.extract(token, from: result, into: output, what)
+    }
 
     func make(_ value: UnsafeRawBufferPointer, _ what: String) throws(WebhookSignatureError) -> gcry_sexp_t {
         guard value.count == byteCount else {

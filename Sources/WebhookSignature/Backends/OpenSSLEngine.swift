@@ -203,30 +203,14 @@ final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
     private let pkey: OpaquePointer
     private let contexts: ContextPool
     let modulus: UnsafeRawBufferPointer
-    // The engine is a process-wide singleton that outlives every key. Held unmanaged and used
-    // through `_withUnsafeGuaranteedRef`, so that hashing through the key writes no reference
-    // count on it (a strong or unowned reference was retained around each call, and every
-    // verifying thread shares that count).
-    private let engine: Unmanaged<OpenSSLEngine>
+    let engine: Unmanaged<OpenSSLEngine>
 
     init(pkey: OpaquePointer, modulus: [UInt8], engine: OpenSSLEngine) {
         self.pkey = pkey
         self.modulus = UnsafeRawBufferPointer(ownedCopyOf: modulus)
         self.engine = Unmanaged.passUnretained(engine)
-        // A context initialised once for verify-recover without padding: the padding is checked in
-        // Swift (PKCS1.swift), identically for both backends. Re-initialising per call would cost a
-        // provider lookup each time.
-        self.contexts = ContextPool(
-            make: {
-                guard let ctx = EVP_PKEY_CTX_new(pkey, nil) else { return nil }
-                guard EVP_PKEY_verify_recover_init(ctx) == 1,
-                    EVP_PKEY_CTX_set_rsa_padding(ctx, COpenSSL_RSA_NO_PADDING()) == 1
-                else {
-                    EVP_PKEY_CTX_free(ctx)
-                    return nil
-                }
-                return ctx
-            }, destroy: { EVP_PKEY_CTX_free($0) })
+        // Verify-recover without padding: the padding is checked in Swift (PKCS1), identically for both backends.
+        self.contexts = OpenSSLRawOperation.contexts(for: pkey, initialise: EVP_PKEY_verify_recover_init)
     }
 
     deinit {
@@ -234,28 +218,10 @@ final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
         modulus.deallocate()
     }
 
-    func digest(_ algorithm: DigestAlgorithm, _ data: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
-        throws(WebhookSignatureError)
-    {
-        try engine._withUnsafeGuaranteedRef { (engine) -> Result<Void, WebhookSignatureError> in
-            Result { () throws(WebhookSignatureError) in try engine.digest(algorithm, data, into: output) }
-        }.get()
-    }
-
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
-        try contexts.withContext { (ctx) throws(WebhookSignatureError) in
-            var length = output.count
-            guard
-                EVP_PKEY_verify_recover(
-                    ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
-                    signature.baseAddress?.assumingMemoryBound(to: UInt8.self), signature.count) == 1,
-                length == output.count
-            else {
-                throw OpenSSLEngine.failure("applying the public key")
-            }
-        }
+        try OpenSSLRawOperation.apply(EVP_PKEY_verify_recover, contexts, signature, into: output, "applying the public key")
     }
 }
 
@@ -266,17 +232,8 @@ final class OpenSSLPrivateKey: EnginePrivateKey, @unchecked Sendable {
 
     init(pkey: OpaquePointer) {
         self.pkey = pkey
-        self.contexts = ContextPool(
-            make: {
-                guard let ctx = EVP_PKEY_CTX_new(pkey, nil) else { return nil }
-                guard EVP_PKEY_sign_init(ctx) == 1,
-                    EVP_PKEY_CTX_set_rsa_padding(ctx, COpenSSL_RSA_NO_PADDING()) == 1
-                else {
-                    EVP_PKEY_CTX_free(ctx)
-                    return nil
-                }
-                return ctx
-            }, destroy: { EVP_PKEY_CTX_free($0) })
+        // Sign without padding: the EMSA-PKCS1-v1_5 block is built in Swift (PKCS1), identically for both backends.
+        self.contexts = OpenSSLRawOperation.contexts(for: pkey, initialise: EVP_PKEY_sign_init)
     }
 
     deinit { EVP_PKEY_free(pkey) }
@@ -284,15 +241,47 @@ final class OpenSSLPrivateKey: EnginePrivateKey, @unchecked Sendable {
     func privateOperation(_ message: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
+        try OpenSSLRawOperation.apply(EVP_PKEY_sign, contexts, message, into: output, "applying the private key")
+    }
+}
+
+/// The one shape of both raw RSA operations (verify-recover and sign, each without padding):
+/// a pool of `EVP_PKEY_CTX` initialised once per key, and one call per operation.
+enum OpenSSLRawOperation {
+    typealias Initialise = @convention(c) (OpaquePointer?) -> Int32
+    typealias Apply = @convention(c) (
+        OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<Int>?, UnsafePointer<UInt8>?, Int
+    ) -> Int32
+
+    /// Contexts initialised once with `initialise` and no padding. Why pooled: initialising a
+    /// context costs a provider lookup, about a tenth of an RSA-2048 verification.
+    static func contexts(for pkey: OpaquePointer, initialise: Initialise) -> ContextPool {
+        ContextPool(
+            make: {
+                guard let ctx = EVP_PKEY_CTX_new(pkey, nil) else { return nil }
+                guard initialise(ctx) == 1, EVP_PKEY_CTX_set_rsa_padding(ctx, COpenSSL_RSA_NO_PADDING()) == 1 else {
+                    EVP_PKEY_CTX_free(ctx)
+                    return nil
+                }
+                return ctx
+            }, destroy: { EVP_PKEY_CTX_free($0) })
+    }
+
+    /// Runs `operation` on a pooled context: `input` and `output` both have the modulus length.
+    @inline(__always)
+    static func apply(
+        _ operation: Apply, _ contexts: ContextPool, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        _ what: StaticString
+    ) throws(WebhookSignatureError) {
         try contexts.withContext { (ctx) throws(WebhookSignatureError) in
             var length = output.count
             guard
-                EVP_PKEY_sign(
+                operation(
                     ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &length,
-                    message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1,
+                    input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count) == 1,
                 length == output.count
             else {
-                throw OpenSSLEngine.failure("applying the private key")
+                throw OpenSSLEngine.failure("\(what)")
             }
         }
     }

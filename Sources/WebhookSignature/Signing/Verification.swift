@@ -111,24 +111,11 @@ extension RSAPublicKey {
         }
     }
 
-    /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
-    func verifyBase64(
-        _ signatureBase64: some StringProtocol, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        try withContiguousUTF8(signatureBase64) { (text) throws(WebhookSignatureError) in
-            try native.verify(base64: text, digest: digest, algorithm: algorithm)
-        }
-    }
-
     /// The check itself: length, range, one public operation, then the padding compared in constant time.
     func verifyRaw(
         _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
         try native.verify(raw: signature, digest: digest, algorithm: algorithm)
-    }
-
-    func isBelowModulus(_ signature: UnsafeRawBufferPointer) -> Bool {
-        native.isBelowModulus(signature)
     }
 
     /// Hashes the body into a stack buffer and passes the digest on.
@@ -258,19 +245,6 @@ func withContiguousBytes<R>(
     return Array(first).withUnsafeBytes { (a) in Array(second).withUnsafeBytes { (b) in body(a, b) } }
 }
 
-/// Runs `body` over the text's UTF-8 bytes, copying only when they are not contiguous.
-func withContiguousUTF8<R>(
-    _ text: some StringProtocol, _ body: (UnsafeBufferPointer<UInt8>) throws(WebhookSignatureError) -> R
-) throws(WebhookSignatureError) -> R {
-    let result = text.utf8.withContiguousStorageIfAvailable { (buffer) -> Result<R, WebhookSignatureError> in
-        Result { () throws(WebhookSignatureError) in try body(buffer) }
-    }
-    if let result { return try result.get() }
-    return try Array(text.utf8).withUnsafeBufferPointer { (buffer) -> Result<R, WebhookSignatureError> in
-        Result { () throws(WebhookSignatureError) in try body(buffer) }
-    }.get()
-}
-
 extension RSAPublicKey {
     /// For diagnosis only, after verification failed: which algorithm's DigestInfo the signature
     /// carries under this key, or nil when this key did not make it.
@@ -279,7 +253,7 @@ extension RSAPublicKey {
         guard signature.count == k else { return nil }
         return try typedThrows {
             try signature.withUnsafeBytes { sig -> SignatureAlgorithm? in
-                guard isBelowModulus(sig) else { return nil }
+                guard native.isBelowModulus(sig) else { return nil }
                 var em = [UInt8](repeating: 0, count: k)
                 try em.withUnsafeMutableBytes { out in try native.publicOperation(sig, into: out) }
                 return PKCS1.identify(em)

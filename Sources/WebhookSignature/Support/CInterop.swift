@@ -10,18 +10,8 @@ extension RSAPublicKey {
     package func isValidSignature(
         base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
-        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
-            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
-            try backend.engine.digest(algorithm.digest, body, into: digest)
-            let k = components.byteCount
-            guard text.count == (k + 2) / 3 * 4 else { return false }
-            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count / 4 * 3) { (decoded) throws(WebhookSignatureError) in
-                guard let length = try? StrictBase64.decode(text, into: decoded), length == k else { return false }
-                return try verifyRaw(
-                    UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(decoded)[0..<length]),
-                    digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
-            }
-        }
+        // The same steps as `isValidSignature(_:for:algorithm:)`, reached without copying the inputs.
+        try native.verify(base64: text, body: body, algorithm: algorithm)
     }
 }
 

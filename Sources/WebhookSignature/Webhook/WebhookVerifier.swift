@@ -44,11 +44,10 @@ public struct WebhookVerifier: Sendable {
         case .compact, .jcs: hashed = try typedThrows { try Canonicalizer.canonicalize(body, mode: policy.canonicalization) }
         }
         var digests = Digests()
-        let backend = keyring.keys.first?.key.backend ?? .default
         if let hashed {
-            try digests.compute(for: signatures, body: hashed, backend: backend)
+            try digests.compute(for: signatures, body: hashed, backend: hashingBackend)
         } else {
-            try digests.compute(for: signatures, body: body, backend: backend)
+            try digests.compute(for: signatures, body: body, backend: hashingBackend)
         }
         return try decide(signatures, digests: digests, at: time)
     }
@@ -69,6 +68,9 @@ public struct WebhookVerifier: Sendable {
         }
         return try WebhookVerificationSession(verifier: self, signatures: SignatureHeaders(headers))
     }
+
+    /// The crypto library that hashes bodies: the first key's (digests do not depend on it).
+    var hashingBackend: CryptoBackend { keyring.keys.first?.key.backend ?? .default }
 
     // MARK: Deciding
 
@@ -156,9 +158,8 @@ public final class WebhookVerificationSession {
     init(verifier: WebhookVerifier, signatures: SignatureHeaders) throws(WebhookSignatureError) {
         self.verifier = verifier
         self.signatures = signatures
-        let backend = verifier.keyring.keys.first?.key.backend ?? .default
         for algorithm in SignatureAlgorithm.allCases where signatures.values(for: algorithm) != nil {
-            hashers.append((algorithm, try BodyDigest(algorithm: algorithm, backend: backend)))
+            hashers.append((algorithm, try BodyDigest(algorithm: algorithm, backend: verifier.hashingBackend)))
         }
     }
 
