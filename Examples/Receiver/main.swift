@@ -5,6 +5,7 @@
 //
 // Only requests whose fluent-signature verifies on the raw body reach the handler; the rest get
 // 401 with the reason (400 for unreadable bodies, 413 over 1 MiB).
+#if Hummingbird
 import FluentEvent
 import Foundation
 import Hummingbird
@@ -55,3 +56,9 @@ let app = Application(
     }
 )
 try await app.runService()
+#else
+import Foundation
+
+FileHandle.standardError.write(Data("webhook-receiver-example needs the Hummingbird trait: swift run --traits Hummingbird webhook-receiver-example PUBLIC_KEY_FILE PORT\n".utf8))
+exit(2)
+#endif

@@ -1,3 +1,4 @@
+#if Hummingbird
 import FluentEvent
 import HTTPTypes
 import Hummingbird
@@ -124,3 +125,4 @@ public struct WebhookGate: Sendable {
         fields.map { ($0.name.rawName, $0.value) }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Hummingbird
 import FluentEvent
 import Hummingbird
 import Logging
@@ -86,3 +87,4 @@ public struct WebhookVerificationMiddleware<Context: WebhookRequestContext>: Rou
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Hummingbird
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -268,3 +269,4 @@ extension ListenResponder {
         return String(decoding: out, as: UTF8.self)
     }
 }
+#endif

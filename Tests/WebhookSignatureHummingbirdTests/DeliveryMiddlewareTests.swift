@@ -1,3 +1,4 @@
+#if Hummingbird
 import FluentEvent
 import Foundation
 import Hummingbird
@@ -7,6 +8,7 @@ import Synchronization
 import Testing
 import WebhookSignature
 import WebhookSignatureHummingbird
+@testable import WebhookSignatureTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -179,3 +181,4 @@ struct DeliveryMiddlewareTests {
         }
     }
 }
+#endif

@@ -1,0 +1,2 @@
+#if Hummingbird || Vapor
+#endif
