@@ -141,7 +141,11 @@ let package = Package(
         // delivery helpers, processes).
         .target(
             name: "WebhookSignatureTestSupport",
-            dependencies: ["WebhookSignature"],
+            dependencies: [
+                "WebhookSignature",
+                // The middleware scenarios shared by the Hummingbird and Vapor suites.
+                .target(name: "WebhookSignatureServerSupport", condition: anyServer),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -173,6 +177,7 @@ let package = Package(
                 "WebhookSignatureTestSupport",
                 .target(name: "WebhookSignatureHummingbird", condition: hummingbird),
                 .product(name: "Hummingbird", package: "hummingbird", condition: hummingbird),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: hummingbird),
                 .product(name: "Logging", package: "swift-log", condition: hummingbird),
                 .product(name: "NIOCore", package: "swift-nio", condition: hummingbird),
             ]
