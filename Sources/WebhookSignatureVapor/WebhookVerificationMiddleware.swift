@@ -64,7 +64,11 @@ public struct WebhookVerificationMiddleware: AsyncMiddleware {
             return .failure(rejection)
         }
         do {
-            return .success(try await request.body.collect(max: limit).get() ?? ByteBuffer())
+            // Vapor refuses a body whose size reaches `max` (`>=`), so ask for one byte more: a body
+            // of exactly the limit passes, and WebhookIntake checks the size again.
+            let body = try await request.body.collect(max: limit < Int.max ? limit + 1 : limit).get() ?? ByteBuffer()
+            guard body.readableBytes <= limit else { return .failure(.bodyTooLarge(limit: limit)) }
+            return .success(body)
         } catch let error as any AbortError where error.status == .payloadTooLarge {
             return .failure(.bodyTooLarge(limit: limit))
         }

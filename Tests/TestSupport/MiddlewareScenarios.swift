@@ -103,6 +103,10 @@ enum MiddlewareScenarios {
         let capAnswer = try await post(port, route, atCap, headers: try headers(atCap))
         #expect(capAnswer.status == 200)
         #expect(handled() == 3)
+        let overCap = event(size: maxBodySize + 1, tag: "over")
+        let overAnswer = try await post(port, route, overCap, headers: try headers(overCap))
+        #expect(overAnswer.status == 413 && overAnswer.failure == "body_too_large")
+        #expect(handled() == 3)
 
         let body = event(size: 430, tag: "tamp")
         let signed = try headers(body)
