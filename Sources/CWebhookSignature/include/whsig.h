@@ -426,6 +426,28 @@ whsig_status whsig_verify_webhook(const whsig_keyring *ring, uint32_t policy_fla
                                   const uint8_t *body, size_t body_len,
                                   char *out_key_id);
 
+/** Room for a verdict's failure code: the code's text and a NUL. */
+#define WHSIG_CODE_SIZE 64
+
+/**
+ * As whsig_verify_webhook(), and also names why a delivery is not accepted.
+ *
+ * out_code, unless NULL, must have room for WHSIG_CODE_SIZE (64) bytes. When
+ * the call returns WHSIG_INVALID_SIGNATURE it receives the verdict's stable
+ * failure code, NUL-terminated: "no_signature_header", "policy_not_met",
+ * "body_mismatch", "wrong_algorithm", "no_trusted_key", "malformed",
+ * "key_retired", "key_expired", "key_not_yet_valid", "conflicting_values"
+ * (new codes may be added: treat an unknown one as a rejection). After
+ * WHSIG_OK or an error it holds "". whsig_last_error() holds the reason and
+ * out_key_id the key id, exactly as for whsig_verify_webhook().
+ */
+whsig_status whsig_verify_webhook_verdict(const whsig_keyring *ring, uint32_t policy_flags, whsig_canonical_mode mode,
+                                          const char *const *header_names, const size_t *name_lens,
+                                          const char *const *header_values, const size_t *value_lens,
+                                          size_t header_count,
+                                          const uint8_t *body, size_t body_len,
+                                          char *out_key_id, char *out_code);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
