@@ -117,7 +117,15 @@ def test_unknown_backend():
 
 # --- verify ---------------------------------------------------------------------------------------
 
-def test_verify_matrix(public, private, expected, body):
+@pytest.fixture(params=["untyped", "typed"])
+def call_path(request, monkeypatch):
+    """verify's two ways into the library: without argtypes (the fast path) and with them."""
+    if request.param == "typed":
+        monkeypatch.setattr(whsig, "_UNTYPED_CALLS", False)
+    return request.param
+
+
+def test_verify_matrix(public, private, expected, body, call_path):
     assert whsig.verify(public, "md5", body, expected["md5Signature"])
     assert whsig.verify(public, whsig.SHA512_WITH_RSA, body, expected["sha512Signature"])
     assert public.verify("fluent-signature", body, expected["sha512Signature"])
@@ -140,7 +148,7 @@ def test_verify_accepts_every_bytes_like(public, expected, body):
         whsig.verify(public, "sha512", 42, signature)
 
 
-def test_signature_text_rule(public, expected, body):
+def test_signature_text_rule(public, expected, body, call_path):
     """Surrounding ASCII whitespace is trimmed; anything else that is not strict base64 is False."""
     signature = expected["sha512Signature"]
     for padded in (signature + "\n", signature + "\r\n", " " + signature, "\t" + signature + " "):
@@ -156,10 +164,21 @@ def test_signature_text_rule(public, expected, body):
     assert not whsig.verify(public, "sha512", body, "\x00" + signature)
 
 
-def test_unknown_algorithm(public, body):
+def test_unknown_algorithm(public, body, call_path):
     raises(-101, lambda: whsig.verify(public, 99, body, "x"))
+    for bad in ("sha1", 2**40, None):
+        with pytest.raises(ValueError):
+            whsig.verify(public, bad, body, "x")
+
+
+def test_closed_key_is_refused(keys_dir, body, call_path):
+    key = whsig.PublicKey((keys_dir / "rsa2048-spki.pem").read_bytes())
+    key.close()
+    key.close()  # closing twice is harmless
     with pytest.raises(ValueError):
-        whsig.verify(public, "sha1", body, "x")
+        whsig.verify(key, "sha512", body, "x")
+    with pytest.raises(ValueError):
+        key.fingerprint
 
 
 def test_digest_and_canonicalize():

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import platform
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Tuple, Union
@@ -96,7 +97,15 @@ _lib_path: Optional[str] = None
 _lib_lock = threading.Lock()
 # The hot functions, bound once at load (a module global is the cheapest lookup on each call).
 _c_verify: Any = None
+_c_verify_untyped: Any = None
 _c_last_error: Any = None
+# Whether verify may call whsig_verify without argtypes, passing lengths as plain ints: ctypes
+# then passes them as C int, and libffi widens (sign-extends) an int argument to the full 64-bit
+# register on x86-64 and AArch64, so a length below 2**31 arrives intact as a size_t. The
+# argtypes conversion costs about 0.35 us per call, a tenth of a 1024-bit verification
+# (python/bench.py); other machines, and longer inputs, take the declared-argtypes path.
+_UNTYPED_CALLS = platform.machine().lower() in ("x86_64", "amd64", "aarch64", "arm64")
+_INT_MAX = 0x7FFFFFFF
 
 
 def library_path() -> str:
@@ -165,6 +174,10 @@ def _load() -> ctypes.CDLL:
             function.argtypes = argtypes
         _c_verify = lib.whsig_verify
         _c_last_error = lib.whsig_last_error
+        # The same function without argtypes, for verify's fast path (a new object: lib[...] is not cached).
+        global _c_verify_untyped
+        _c_verify_untyped = lib["whsig_verify"]
+        _c_verify_untyped.restype = c_int32
         _lib_path = path
         _lib = lib
         return lib
@@ -187,8 +200,10 @@ def _algorithm(value: Algorithm) -> int:
         return _ALGORITHMS[value]
     except (KeyError, TypeError):
         pass
-    if isinstance(value, int):
+    if isinstance(value, int) and -(2**31) <= value < 2**31:
         return value  # passed through: the library names an unknown value (unknown_algorithm)
+    if isinstance(value, int):
+        raise ValueError("unknown algorithm %d (use SHA512_WITH_RSA or MD5_WITH_RSA)" % value)
     try:
         return _ALGORITHMS[str(value).lower()]
     except KeyError:
@@ -227,15 +242,17 @@ class _Handle:
     """A library handle (an int) freed by ``close()``, by ``with``, or when garbage-collected."""
 
     _handle: Optional[int] = None
+    _pointer: Optional[ctypes.c_void_p] = None
     _free: Any = None
 
     def _adopt(self, handle: ctypes.c_void_p, free: Any) -> None:
         self._handle = handle.value
+        self._pointer = handle  # the same address as a ctypes object, for calls without argtypes
         self._free = free
 
     def close(self) -> None:
         """Releases the library's handle now; the object is unusable afterwards."""
-        handle, self._handle = self._handle, None
+        handle, self._handle, self._pointer = self._handle, None, None
         if handle:
             self._free(handle)
 
@@ -358,20 +375,29 @@ def verify(key: PublicKey, algorithm: Algorithm, body: Text, signature: Text) ->
     including text that is not base64 (surrounding ASCII whitespace is ignored by the library);
     raises WhsigError only for a misuse or a crypto failure.
     """
-    # The hot path: every step here costs on each call (see python/bench.py).
-    handle = key._handle
-    if handle is None:
+    # The hot path: every step here costs on each call (python/bench.py measures it).
+    pointer = key._pointer
+    if pointer is None:
         raise ValueError("the PublicKey is closed")
-    algorithm_value = _ALGORITHMS.get(algorithm) if type(algorithm) is str else None
-    if algorithm_value is None:
+    try:
+        algorithm_value = _ALGORITHMS[algorithm]
+    except (KeyError, TypeError):
         algorithm_value = _algorithm(algorithm)
     if type(body) is not bytes:
         body = _bytes(body, "body")
     if type(signature) is str:
-        signature = signature.encode("utf-8", "surrogatepass")
+        try:
+            signature = signature.encode()
+        except UnicodeEncodeError:  # a lone surrogate: judged by the library like any other byte
+            signature = signature.encode("utf-8", "surrogatepass")
     elif type(signature) is not bytes:
         signature = _bytes(signature, "signature")
-    status = _c_verify(handle, algorithm_value, body, len(body), signature, len(signature))
+    body_len = len(body)
+    signature_len = len(signature)
+    if _UNTYPED_CALLS and body_len <= _INT_MAX and signature_len <= _INT_MAX:
+        status = _c_verify_untyped(pointer, algorithm_value, body, body_len, signature, signature_len)
+    else:
+        status = _c_verify(key._handle, algorithm_value, body, body_len, signature, signature_len)
     if status == OK:
         return True
     if status == INVALID_SIGNATURE:
