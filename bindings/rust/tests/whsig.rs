@@ -222,7 +222,10 @@ fn one_key_shared_by_threads() {
 
 #[test]
 fn real_delivery() {
-    let Some(directory) = vectors_directory() else { return };
+    let directory = match vectors_directory() {
+        Some(directory) => directory,
+        None => return,
+    };
     let meta = fs::read_to_string(directory.join("fluent/real-webhook.json")).unwrap();
     let body = fs::read(directory.join("fluent").join(json_string(&meta, "bodyFile"))).unwrap();
     let sha512 = json_string(&meta, "fluent-signature");
