@@ -788,6 +788,48 @@ static void test_keyring(void) {
     values[1] = expected_sha512;
     value_lens[1] = strlen(expected_sha512);
 
+    /* whsig_verify_webhook_verdict: the same verdicts, and the failure code. */
+    {
+        char code[WHSIG_CODE_SIZE];
+        memset(code, 'x', sizeof code);
+        memset(key_id, 'x', sizeof key_id);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(body), body_len, key_id, code),
+               WHSIG_OK);
+        CHECK(code[0] == '\0');
+        CHECK(strcmp(key_id, expected_fingerprint) == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(pretty), strlen(pretty), key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "body_mismatch") == 0);
+        CHECK(key_id[0] == '\0');
+        CHECK(strstr(whsig_last_error(), "fluent-signature") != NULL);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, NULL, NULL, NULL, NULL, 0, u8(body),
+                                            body_len, NULL, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "no_signature_header") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names + 2, name_lens + 2, values + 2,
+                                            value_lens + 2, 1, u8(body), body_len, key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "policy_not_met") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring_retired, 0, WHSIG_CANONICAL_RAW, names, name_lens, values,
+                                            value_lens, 4, u8(body), body_len, key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "key_retired") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(pretty), strlen(pretty), NULL, NULL),
+               WHSIG_INVALID_SIGNATURE);
+        memset(code, 'x', sizeof code);
+        EXPECT(whsig_verify_webhook_verdict(NULL, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(body), body_len, key_id, code),
+               WHSIG_ERR_NULL_ARGUMENT);
+        CHECK(code[0] == '\0');
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_JCS, names, name_lens, values, value_lens, 4,
+                                            u8("{,"), 2, key_id, code),
+               WHSIG_ERR_INVALID_JSON);
+        CHECK(code[0] == '\0');
+    }
+
     /* Bad arguments. */
     EXPECT(whsig_verify_webhook(NULL, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4, u8(body),
                                 body_len, key_id),
