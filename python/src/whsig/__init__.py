@@ -232,7 +232,8 @@ def _check(status: int) -> int:
 
 def version() -> str:
     """The library's version, e.g. ``"0.1.0"``."""
-    return _load().whsig_version().decode()
+    text: bytes = _load().whsig_version()
+    return text.decode()
 
 
 # --- Handles ------------------------------------------------------------------------------------------
@@ -386,10 +387,11 @@ def verify(key: PublicKey, algorithm: Algorithm, body: Text, signature: Text) ->
     if type(body) is not bytes:
         body = _bytes(body, "body")
     if type(signature) is str:
+        text: str = signature  # narrowed by the type() test
         try:
-            signature = signature.encode()
+            signature = text.encode()
         except UnicodeEncodeError:  # a lone surrogate: judged by the library like any other byte
-            signature = signature.encode("utf-8", "surrogatepass")
+            signature = text.encode("utf-8", "surrogatepass")
     elif type(signature) is not bytes:
         signature = _bytes(signature, "signature")
     body_len = len(body)
@@ -526,9 +528,9 @@ def verify_webhook(
     if _is_environ(headers):
         pairs: Iterable[Tuple[Any, Any]] = headers_from_environ(headers)  # type: ignore[arg-type]
     elif hasattr(headers, "items"):
-        pairs = headers.items()  # type: ignore[union-attr]
+        pairs = headers.items()
     else:
-        pairs = headers  # type: ignore[assignment]
+        pairs = headers
     names = []
     values = []
     for name, value in pairs:
