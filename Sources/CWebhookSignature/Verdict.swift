@@ -38,8 +38,7 @@ public func whsig_verify_webhook_verdict(
         let verdict = try library { () throws(WebhookSignatureError) in try verifier.verify(headers: headers, body: bodyView) }
         guard verdict.isValid, let key = verdict.verifiedKey else {
             if let outCode {
-                // The code's text, whatever type carries it (String today, a struct with a description later).
-                let code = verdict.failure.map { "\($0.code)" } ?? "invalid_signature"
+                let code = verdict.failure?.code.name ?? "invalid_signature"
                 guard code.utf8.count < verdictCodeSize else {
                     throw CError(Status.internalError, "the failure code \(code) does not fit WHSIG_CODE_SIZE")
                 }
