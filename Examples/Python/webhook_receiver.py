@@ -10,6 +10,7 @@ Answers 200 "accepted EVENT_ID" for a verified delivery, 401 with the verdict's 
 one that fails, 413 over 1 MiB, 404 and 405 otherwise. The body is parsed only after it verified.
 """
 import json
+import signal
 import sys
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -69,6 +70,8 @@ def main():
         sys.exit(__doc__.split("\n\n")[1])
     trust = load_trust(sys.argv[1])
     port = int(sys.argv[2]) if len(sys.argv) == 3 else 8080
+    # Stop cleanly on SIGTERM (a service manager's stop) as on Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with make_server("127.0.0.1", port, make_app(trust), handler_class=QuietHandler) as server:
         print("listening on http://127.0.0.1:%d/webhooks/fluent" % server.server_port, flush=True)
         try:

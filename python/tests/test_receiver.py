@@ -43,7 +43,12 @@ def receiver(tmp_path):
     yield start
     for process in processes:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            # A parent that blocks SIGTERM for its children (some test runners do) leaves only SIGKILL.
+            process.kill()
+            process.wait(timeout=30)
         process.stdout.close()
         process.stderr.close()
 
