@@ -70,7 +70,7 @@ struct CLibraryTests {
 
     // MARK: The install itself
 
-    @Test("install-c-library installs the library, its symlinks, the header and whsig.pc")
+    @Test("install-c-library installs the library, its symlinks, the header, whsig.pc and the CMake package")
     func installLayout() throws {
         let install = try Self.installed()
         let lib = install.prefix.appendingPathComponent("lib")
@@ -87,6 +87,13 @@ struct CLibraryTests {
             "/usr/bin/env", ["pkg-config", "--cflags", "--libs", "whsig"], environment: ["PKG_CONFIG_PATH": install.pkgConfigPath])
         #expect(flags.status == 0, "\(flags.stderr)")
         #expect(flags.stdout.contains("-lwhsig") && flags.stdout.contains("-I\(install.prefix.path)/include"))
+        let cmake = lib.appendingPathComponent("cmake/whsig")
+        let config = try String(contentsOf: cmake.appendingPathComponent("whsigConfig.cmake"), encoding: .utf8)
+        #expect(config.contains("add_library(whsig::whsig SHARED IMPORTED)"))
+        #expect(config.contains("${CMAKE_CURRENT_LIST_DIR}"), "the CMake package must be relocatable")
+        let version = try String(contentsOf: cmake.appendingPathComponent("whsigConfigVersion.cmake"), encoding: .utf8)
+        #expect(version.contains("set(PACKAGE_VERSION \"\(WebhookSignatureVersion.string)\")"))
+        #expect(!version.contains("@VERSION@") && !version.contains("@MAJOR@"))
         let readelf = try Shell.run("/usr/bin/env", ["readelf", "-d", install.library.path])
         #expect(readelf.stdout.contains("Library soname: [libwhsig.so.1]"), "\(readelf.stdout)")
     }
