@@ -190,7 +190,7 @@ struct ListenResponder: HTTPResponder {
             if duplicate { line += " duplicate" }
             if let saveDir, !duplicate {
                 do {
-                    let file = (saveDir as NSString).appendingPathComponent(Self.hexString(digest) + ".json")
+                    let file = (saveDir as NSString).appendingPathComponent(Hex.encode(digest) + ".json")
                     try SafeFile.writeAtomically(bytes, to: file)
                 } catch {
                     line += " save-failed=\(Self.quoted("\(error)"))"
@@ -253,18 +253,5 @@ struct ListenResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-extension ListenResponder {
-    static func hexString(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
