@@ -56,7 +56,8 @@ public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var rfc3339: String {
         // Floor division without `seconds - 86_399`, which would overflow near Int64.min.
         let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
-        let secondOfDay = seconds - days * 86_400
+        let remainder = seconds % 86_400
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         let (year, month, day) = Self.civil(fromDays: days)
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
