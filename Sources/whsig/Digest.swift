@@ -44,7 +44,7 @@ struct Digest: AsyncParsableCommand {
         }
         let hex = Hex.encode(digest)
         if json {
-            printJSON(["algorithm": chosen.shortName, "canonical": String(describing: canonical), "digest": hex])
+            printJSON(["algorithm": chosen.shortName, "canonical": canonical.name, "digest": hex])
         } else {
             print(hex)
         }

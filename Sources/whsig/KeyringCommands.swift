@@ -33,10 +33,10 @@ func saveKeyring(_ ring: Keyring, to path: String) throws {
 
 func keyringJSON(_ ring: Keyring, at time: UnixTime) -> [[String: Any]] {
     ring.keys.map { key in
-        var entry: [String: Any] = ["id": key.id.hex, "status": key.status(at: time).rawValue, "bits": key.key.bitCount]
+        var entry: [String: Any] = ["id": key.id.hex, "status": key.status(at: time).name, "bits": key.key.bitCount]
         entry["label"] = key.label ?? NSNull()
-        entry["notBefore"] = key.notBefore?.rfc3339 ?? NSNull()
-        entry["notAfter"] = key.notAfter?.rfc3339 ?? NSNull()
+        entry["notBefore"] = key.notBeforeTime?.rfc3339 ?? NSNull()
+        entry["notAfter"] = key.notAfterTime?.rfc3339 ?? NSNull()
         return entry
     }
 }
@@ -64,7 +64,7 @@ struct KeyringAdd: AsyncParsableCommand {
         var ring = try loadKeyringForChange(keyring, create: true)
         let publicKey = try loadAnyKey(key).publicKey
         if let label, let problem = Keyring.labelProblem(label) { throw UsageFailure("--label: \(problem)") }
-        let trusted = TrustedKey(key: publicKey, label: label, notBefore: try notBefore.map(parseTime), notAfter: try notAfter.map(parseTime))
+        let trusted = TrustedKey(key: publicKey, label: label, notBefore: try notBefore.map(parseTime)?.seconds, notAfter: try notAfter.map(parseTime)?.seconds)
         try ring.add(trusted)
         try saveKeyring(ring, to: keyring)
         if json {
@@ -98,8 +98,8 @@ struct KeyringList: AsyncParsableCommand {
         }
         if ring.keys.isEmpty { print("(no keys)") }
         for key in ring.keys {
-            let window = "\(key.notBefore?.rfc3339 ?? "-") .. \(key.notAfter?.rfc3339 ?? "-")"
-            let status = key.status(at: time).rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+            let window = "\(key.notBeforeTime?.rfc3339 ?? "-") .. \(key.notAfterTime?.rfc3339 ?? "-")"
+            let status = key.status(at: time).name.padding(toLength: 13, withPad: " ", startingAt: 0)
             print("\(key.id.hex)  \(status)  \((key.label ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0))  \(window)")
         }
     }

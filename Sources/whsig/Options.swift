@@ -1,8 +1,15 @@
 import ArgumentParser
 import WebhookSignature
 
-extension CryptoBackend: ExpressibleByArgument {}
-extension CanonicalMode: ExpressibleByArgument {}
+extension CryptoBackend: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+extension CanonicalMode: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
 
 /// `md5`, `sha512` (and for `sign`, `both`).
 enum AlgorithmChoice: String, ExpressibleByArgument, CaseIterable {

@@ -68,7 +68,7 @@ struct Rotate: AsyncParsableCommand {
                 "dryRun": dryRun, "newKey": key.publicKey.fingerprint.hex, "label": newLabel, "privateKey": privateKey,
                 "publicKey": publicKey, "keyring": keyring, "oldKeysExpire": retireAt.rfc3339,
                 "scheduled": scheduled.map(\.id.hex),
-                "scheduledExpiry": Dictionary(uniqueKeysWithValues: scheduled.map { ($0.id.hex, ($0.notAfter ?? retireAt).rfc3339) }),
+                "scheduledExpiry": Dictionary(uniqueKeysWithValues: scheduled.map { ($0.id.hex, ($0.notAfterTime ?? retireAt).rfc3339) }),
                 "publicKeyX509Base64": key.publicKey.x509Base64,
             ])
             return
@@ -77,7 +77,7 @@ struct Rotate: AsyncParsableCommand {
         print("new key:      \(key.publicKey.fingerprint) (\(newLabel)), active from \(now)")
         print("private key:  \(privateKey) (mode 0600)\(dryRun ? " [not written]" : "")")
         print("public key:   \(publicKey)\(dryRun ? " [not written]" : "")")
-        for old in scheduled { print("old key:      \(old.id) (\(old.label ?? "-")) expires \(old.notAfter ?? retireAt)") }
+        for old in scheduled { print("old key:      \(old.id) (\(old.label ?? "-")) expires \(old.notAfterTime ?? retireAt)") }
         print("\nDistribute to receivers now: the keyring \(keyring), or this public key (x509 base64):")
         print(key.publicKey.x509Base64)
         print("\nThen switch the sender to \(privateKey) before \(retireAt).")

@@ -152,11 +152,11 @@ struct Speed: ParsableCommand {
                 progress.clear()
                 if !json {
                     print(
-                        "\(pad(backend.description, 7))  \(lpad(grouped(result.one.wallRate), 11))  \(lpad(grouped(result.many.wallRate), 11))"
+                        "\(pad(backend.name, 7))  \(lpad(grouped(result.one.wallRate), 11))  \(lpad(grouped(result.many.wallRate), 11))"
                             + "  \(lpad(String(format: "%.2fx", result.speedup), 8))  \(lpad(String(format: "%.2f", result.cpuRatio), 15))")
                 }
                 scaling.append([
-                    "backend": backend.description, "algorithm": "sha512", "bits": size, "threads": threads,
+                    "backend": backend.name, "algorithm": "sha512", "bits": size, "threads": threads,
                     "oneThreadPerSecond": result.one.wallRate.rounded(), "threadsPerSecond": result.many.wallRate.rounded(),
                     "speedup": (result.speedup * 1000).rounded() / 1000,
                     "opsPerCPUSecondRatio": (result.cpuRatio * 1000).rounded() / 1000,
@@ -479,7 +479,7 @@ enum Table {
         }
 
         var text: String {
-            "\(pad(backend.description, 7)) \(pad(algorithm.shortName, 6)) \(lpad(String(bits), 4))"
+            "\(pad(backend.name, 7)) \(pad(algorithm.shortName, 6)) \(lpad(String(bits), 4))"
                 + "  \(lpad(grouped(verify.ours.cpuRate), 8))  \(lpad(grouped(verify.raw.cpuRate), 7)) \(String(format: "%5.2f", Row.ratio(verify)))"
                 + "  \(lpad(grouped(sign.ours.cpuRate), 7))  \(lpad(grouped(sign.raw.cpuRate), 6)) \(String(format: "%5.2f", Row.ratio(sign)))"
         }
@@ -495,7 +495,7 @@ enum Table {
                 ]
             }
             return [
-                "backend": backend.description, "algorithm": algorithm.shortName, "bits": bits,
+                "backend": backend.name, "algorithm": algorithm.shortName, "bits": bits,
                 "verify": side(verify, verifyReference), "sign": side(sign, signReference),
             ]
         }

@@ -19,12 +19,16 @@ struct TrustOptions: ParsableArguments {
     @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
     var canonical: CanonicalMode = .raw
 
+    @Flag(help: "Also check headers the policy does not count (diagnosis only; never changes the verdict).")
+    var checkAll = false
+
     func validate() throws {
         if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
     }
 
     var policy: WebhookPolicy {
-        WebhookPolicy(allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical)
+        WebhookPolicy(
+            allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical, checksUncountedHeaders: checkAll)
     }
 
     /// The keyring file's keys plus every --key (a key already in the keyring is not added twice).

@@ -48,32 +48,32 @@ struct ReliabilityLibraryTests {
         let keys = try (0..<6).map { _ in try RSAPrivateKey(generatingBits: 1024).publicKey }
         let ring = try Keyring([
             TrustedKey(key: keys[0], label: "open-ended"),
-            TrustedKey(key: keys[1], label: "ends-later", notAfter: UnixTime(seconds: now + overlap + 1)),
-            TrustedKey(key: keys[2], label: "ends-sooner", notAfter: UnixTime(seconds: now + 60)),
+            TrustedKey(key: keys[1], label: "ends-later", notAfter: now + overlap + 1),
+            TrustedKey(key: keys[2], label: "ends-sooner", notAfter: now + 60),
             TrustedKey(key: keys[3], label: "retired", retired: true),
-            TrustedKey(key: keys[4], label: "expired", notAfter: UnixTime(seconds: now - 1)),
-            TrustedKey(key: keys[5], label: "future", notBefore: UnixTime(seconds: now + 1)),
+            TrustedKey(key: keys[4], label: "expired", notAfter: now - 1),
+            TrustedKey(key: keys[5], label: "future", notBefore: now + 1),
         ])
         let newKey = Self.key2048.publicKey
         let rotation = try KeyRotation(rotating: ring, to: newKey, at: now, overlapSeconds: overlap)
         let after = Dictionary(uniqueKeysWithValues: rotation.keyring.keys.map { ($0.label ?? "", $0) })
         #expect(rotation.oldKeysExpireAt == now + overlap)
-        #expect(after["open-ended"]?.notAfter?.seconds == now + overlap)
-        #expect(after["ends-later"]?.notAfter?.seconds == now + overlap)
-        #expect(after["ends-sooner"]?.notAfter?.seconds == now + 60)
+        #expect(after["open-ended"]?.notAfter == now + overlap)
+        #expect(after["ends-later"]?.notAfter == now + overlap)
+        #expect(after["ends-sooner"]?.notAfter == now + 60)
         #expect(after["retired"]?.notAfter == nil && after["retired"]?.retired == true)
-        #expect(after["expired"]?.notAfter?.seconds == now - 1)
+        #expect(after["expired"]?.notAfter == now - 1)
         #expect(after["future"]?.notAfter == nil)
         #expect(rotation.scheduled.map(\.label) == ["open-ended", "ends-later", "ends-sooner"])
         #expect(rotation.newKey.id == newKey.fingerprint)
-        #expect(rotation.newKey.notBefore?.seconds == now)
+        #expect(rotation.newKey.notBefore == now)
         #expect(rotation.newKey.label == KeyRotation.defaultLabel(at: now))
         #expect(KeyRotation.defaultLabel(at: now) == "key-20270115")
         #expect(rotation.keyring.keys.count == 7)
         // The overlap's end is inclusive: the old key still counts at now + overlap, not one second later.
         let old = try #require(after["open-ended"])
-        #expect(old.status(at: UnixTime(seconds: now + overlap)) == .active)
-        #expect(old.status(at: UnixTime(seconds: now + overlap + 1)) == .expired)
+        #expect(old.status(atUnixTime: now + overlap) == .active)
+        #expect(old.status(atUnixTime: now + overlap + 1) == .expired)
     }
 
     @Test("rotation refuses a negative overlap, one that overflows, a key already present and a label in use; nothing traps")
@@ -198,14 +198,14 @@ struct ReliabilityLibraryTests {
         let headers = [("fluent-signature", try signer.base64Signature(for: body, algorithm: .sha512WithRSA))]
         let notBefore: Int64 = 1_800_000_000
         let notAfter: Int64 = 1_800_086_400
-        let trusted = TrustedKey(key: signer.publicKey, notBefore: UnixTime(seconds: notBefore), notAfter: UnixTime(seconds: notAfter))
+        let trusted = TrustedKey(key: signer.publicKey, notBefore: notBefore, notAfter: notAfter)
         let verifier = WebhookVerifier(keyring: try Keyring([trusted]))
         let cases: [(Int64, KeyStatus, Bool)] = [
             (notBefore - 1, .notYetValid, false), (notBefore, .active, true), (notAfter, .active, true), (notAfter + 1, .expired, false),
         ]
         for (time, status, valid) in cases {
-            #expect(trusted.status(at: UnixTime(seconds: time)) == status, "\(time)")
-            let verdict = try verifier.verify(headers: headers, body: body, at: UnixTime(seconds: time))
+            #expect(trusted.status(atUnixTime: time) == status, "\(time)")
+            let verdict = try verifier.verify(headers: headers, body: body, atUnixTime: time)
             #expect(verdict.isValid == valid, "\(time): \(String(describing: verdict.failure?.reason))")
         }
     }

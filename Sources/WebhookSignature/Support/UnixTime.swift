@@ -9,28 +9,29 @@ import Darwin
 /// A point in wall-clock time, in whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// Key validity windows use it. The library avoids Foundation, so this small type (with RFC 3339
-/// parsing and formatting) stands in for `Date`.
-public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// parsing and formatting) stands in for `Date`. Package access: not public API (public API takes
+/// Unix seconds as `Int64`).
+package struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Seconds since the Unix epoch.
-    public var seconds: Int64
+    package var seconds: Int64
 
     /// A time from seconds since the Unix epoch.
-    public init(seconds: Int64) { self.seconds = seconds }
+    package init(seconds: Int64) { self.seconds = seconds }
 
     /// The current time.
-    public static var now: UnixTime {
+    package static var now: UnixTime {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UnixTime(seconds: Int64(spec.tv_sec))
     }
 
     /// Orders times.
-    public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
+    package static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
 
     /// This time moved by `seconds`, clamped to the range of ``seconds`` instead of overflowing.
     ///
     /// Use ``checkedAdding(seconds:)`` where an out-of-range result must be refused rather than clamped.
-    public func adding(seconds delta: Int64) -> UnixTime {
+    package func adding(seconds delta: Int64) -> UnixTime {
         let (sum, overflow) = seconds.addingReportingOverflow(delta)
         return UnixTime(seconds: overflow ? (delta > 0 ? .max : .min) : sum)
     }
@@ -39,7 +40,7 @@ public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible 
     ///
     /// Use it for times that come from people (a command line, a configuration): no input can make
     /// the arithmetic trap, and a result that RFC 3339 cannot write is refused.
-    public func checkedAdding(seconds delta: Int64) -> UnixTime? {
+    package func checkedAdding(seconds delta: Int64) -> UnixTime? {
         let (sum, overflow) = seconds.addingReportingOverflow(delta)
         guard !overflow, Self.representableRange.contains(sum) else { return nil }
         return UnixTime(seconds: sum)
@@ -47,14 +48,15 @@ public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The seconds from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z: the times that RFC 3339's
     /// four-digit years can write, so that every time a keyring stores reads back.
-    public static let representableRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+    package static let representableRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
-    public var rfc3339: String {
-        // Floor division without `seconds - 86_399`, which would overflow near Int64.min.
+    package var rfc3339: String {
+        // Floor division and remainder without `seconds - 86_399` or `days * 86_400`, which would
+        // overflow near Int64.min.
         let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
         let remainder = seconds % 86_400
         let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
@@ -68,7 +70,7 @@ public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS` with optional fractional seconds (dropped) and `Z` or `±HH:MM`;
     /// a bare date `YYYY-MM-DD` means midnight UTC.
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= b.count else { return nil }

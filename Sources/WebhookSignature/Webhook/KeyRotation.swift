@@ -34,14 +34,14 @@ public struct KeyRotation: Sendable {
         var ring = keyring
         var scheduled: [TrustedKey] = []
         for index in ring.keys.indices where ring.keys[index].status(at: start) == .active {
-            if let notAfter = ring.keys[index].notAfter, notAfter <= expiry {
+            if let notAfter = ring.keys[index].notAfterTime, notAfter <= expiry {
                 // It already stops counting within the overlap: keep the earlier end.
             } else {
-                try ring.update(at: index) { $0.notAfter = expiry }
+                try ring.update(at: index) { $0.notAfterTime = expiry }
             }
             scheduled.append(ring.keys[index])
         }
-        let added = TrustedKey(key: newKey, label: label ?? Self.defaultLabel(at: now), notBefore: start)
+        let added = TrustedKey(key: newKey, label: label ?? Self.defaultLabel(at: now), notBefore: now)
         try ring.add(added)
         self.keyring = ring
         self.newKey = added
