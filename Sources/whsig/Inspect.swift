@@ -38,7 +38,9 @@ struct Inspect: AsyncParsableCommand {
                 ("notAfter", certificate.notAfter),
             ]
         }
-        if publicKey.bitCount < 2048 { info.append(("warning", "keys under 2048 bits are weak")) }
+        if publicKey.bitCount < RSAKeySizePolicy.minimumStrongBits {
+            info.append(("warning", "keys under \(RSAKeySizePolicy.minimumStrongBits) bits are weak"))
+        }
         if json {
             printJSON(Dictionary(uniqueKeysWithValues: info))
         } else {
