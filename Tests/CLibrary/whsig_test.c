@@ -784,6 +784,38 @@ static void test_keyring(void) {
     EXPECT(whsig_verify_webhook(ring, WHSIG_POLICY_REQUIRE_BOTH, WHSIG_CANONICAL_RAW, names, name_lens, values,
                                 value_lens, 2, u8(body), body_len, key_id),
            WHSIG_INVALID_SIGNATURE);
+    /* A header count above WHSIG_MAX_HEADER_COUNT is refused before the arrays are read, never a trap;
+       at the limit, the arrays are read (the signature header is found among many others). */
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens,
+                                (size_t)WHSIG_MAX_HEADER_COUNT + 1, u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    CHECK(strstr(whsig_last_error(), "header_count") != NULL);
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, SIZE_MAX / 4,
+                                u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, SIZE_MAX,
+                                u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    {
+        const char **many_names = calloc(WHSIG_MAX_HEADER_COUNT, sizeof *many_names);
+        const char **many_values = calloc(WHSIG_MAX_HEADER_COUNT, sizeof *many_values);
+        CHECK(many_names != NULL && many_values != NULL);
+        if (many_names != NULL && many_values != NULL) {
+            size_t h;
+            for (h = 0; h < WHSIG_MAX_HEADER_COUNT; h++) {
+                many_names[h] = "X-Filler";
+                many_values[h] = "1";
+            }
+            many_names[WHSIG_MAX_HEADER_COUNT - 1] = "fluent-signature";
+            many_values[WHSIG_MAX_HEADER_COUNT - 1] = expected_sha512;
+            EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, many_names, NULL, many_values, NULL,
+                                        WHSIG_MAX_HEADER_COUNT, u8(body), body_len, key_id),
+                   WHSIG_OK);
+        }
+        free(many_names);
+        free(many_values);
+    }
+    CHECK(strcmp(whsig_status_string(WHSIG_ERR_INPUT_TOO_LARGE), "input_too_large") == 0);
     /* No headers. */
     EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, NULL, NULL, NULL, NULL, 0, u8(body), body_len, key_id),
            WHSIG_INVALID_SIGNATURE);
