@@ -2,7 +2,9 @@ import WebhookSignature
 
 // whsig_verify_webhook_verdict: whsig_verify_webhook plus the verdict's stable failure code, so that
 // bindings (Python, Rust) can report "body_mismatch" or "no_signature_header" without parsing the
-// detail sentence. Declared in include/whsig.h after whsig_verify_webhook.
+// detail sentence. Declared in include/whsig.h after whsig_verify_webhook. It reads its arguments
+// exactly as whsig_verify_webhook does (keep the two in step; whsig_verify_webhook could call this
+// with a NULL out_code).
 
 /// Room for a failure code: the longest code is well under 63 bytes; 64 with the NUL.
 let verdictCodeSize = 64
@@ -23,6 +25,11 @@ public func whsig_verify_webhook_verdict(
         let handle = try borrow(ring, KeyringHandle.self, "ring")
         let verifier = try handle.verifier(flags: policyFlags, mode: modeValue)
         let count = try length(headerCount, "header_count")
+        guard count <= CLimits.maxHeaderCount else {
+            throw CError(
+                -WebhookSignatureError.Code.inputTooLarge.number,
+                "header_count is \(count); at most \(CLimits.maxHeaderCount) (WHSIG_MAX_HEADER_COUNT) headers are read")
+        }
         let bodyView = try input(body, bodyLen, "body")
         var headers: [(String, String)] = []
         if count > 0 {

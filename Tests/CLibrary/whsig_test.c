@@ -875,6 +875,10 @@ static void test_keyring(void) {
                                             u8("{,"), 2, key_id, code),
                WHSIG_ERR_INVALID_JSON);
         CHECK(code[0] == '\0');
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens,
+                                            (size_t)WHSIG_MAX_HEADER_COUNT + 1, u8(body), body_len, key_id, code),
+               WHSIG_ERR_INPUT_TOO_LARGE);
+        CHECK(code[0] == '\0');
     }
 
     /* Bad arguments. */
