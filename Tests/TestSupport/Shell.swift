@@ -40,4 +40,9 @@ package enum Shell {
     package static func has(_ program: String) -> Bool {
         (try? run("/bin/sh", ["-c", "command -v \(program)"]).status) == 0
     }
+
+    /// Whether a program found on PATH runs with these arguments and exits 0.
+    package static func succeeds(_ program: String, _ arguments: [String]) -> Bool {
+        (try? run("/usr/bin/env", [program] + arguments).status) == 0
+    }
 }
