@@ -100,7 +100,6 @@ struct Listen: AsyncParsableCommand {
         let state = ListenerState(dedupeWindow: dedupeWindow)
         let responder = ListenResponder(
             gate: WebhookGate(verifier: WebhookVerifier(keyring: ring, policy: policy), maxBodySize: maxBody),
-            head: HeadCheck(keyring: ring, policy: policy, maxBody: maxBody),
             path: path, saveDir: saveDir, explain: explain, state: state)
 
         // Hummingbird's own log lines go to stderr, warnings and up, so stdout has only deliveries.

@@ -6,68 +6,10 @@ import NIOCore
 import WebhookSignature
 import WebhookSignatureHummingbird
 
-/// What `listen` can decide from the request head alone, before reading a byte of the body.
-struct HeadCheck: Sendable {
-    /// The signature headers the policy counts (lowercase): fluent-signature, and flex.signature when MD5 counts.
-    let countedHeaders: [String]
-    /// Whether every counted header must be present (--require-both).
-    let requiresAll: Bool
-    /// The signature text lengths the trusted keys can produce: 4·⌈k/3⌉ for a k-byte modulus.
-    let possibleLengths: Set<Int>
-    /// The largest body read.
-    let maxBody: Int
-
-    init(keyring: Keyring, policy: WebhookPolicy, maxBody: Int) {
-        countedHeaders = [SignatureAlgorithm.sha512WithRSA.headerName] + (policy.countsMD5 ? [SignatureAlgorithm.md5WithRSA.headerName] : [])
-        requiresAll = policy.requiresBothSignatures
-        possibleLengths = Set(keyring.keys.map { 4 * (($0.key.signatureByteCount + 2) / 3) })
-        self.maxBody = maxBody
-    }
-
-    /// Why the head alone refuses the request, as (status, failure code, reason); nil to read the body.
-    func refusal(_ headers: HTTPFields) -> (HTTPResponse.Status, String, String)? {
-        if let length = headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
-            return (.contentTooLarge, "body_too_large", "Content-Length \(length) is over --max-body \(maxBody); the body was not read")
-        }
-        var present: [(String, [String])] = []
-        for name in countedHeaders {
-            guard let field = HTTPField.Name(name) else { continue }
-            let values = headers[values: field]
-            if !values.isEmpty { present.append((name, values)) }
-        }
-        if present.isEmpty || (requiresAll && present.count < countedHeaders.count) {
-            let missing = countedHeaders.filter { name in !present.contains { $0.0 == name } }
-            return (.unauthorized, "no_signature_header", "no \(missing.joined(separator: " or ")) header; the body was not read")
-        }
-        for (name, values) in present {
-            for value in values {
-                let length = Self.trimmed(value).utf8.count
-                if !possibleLengths.contains(length) {
-                    let expected = possibleLengths.sorted().map(String.init).joined(separator: " or ")
-                    return (
-                        .unauthorized, "malformed",
-                        "\(name) has \(length) characters; the trusted keys' signatures have \(expected); the body was not read"
-                    )
-                }
-            }
-        }
-        return nil
-    }
-
-    /// The value without leading and trailing ASCII whitespace (space, tab, CR, LF), as the verifier reads it.
-    static func trimmed(_ value: String) -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        let start = value.firstIndex { !isSpace($0) } ?? value.endIndex
-        let end = value.lastIndex { !isSpace($0) }.map { value.index(after: $0) } ?? start
-        return value[start..<max(start, end)]
-    }
-}
-
 struct ListenResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let gate: WebhookGate
-    let head: HeadCheck
     let path: String?
     let saveDir: String?
     let explain: Bool
@@ -89,13 +31,7 @@ struct ListenResponder: HTTPResponder {
             return response
         }
         let sent = Self.signatureHeaderNames(request.headers)
-        if let (status, code, reason) = head.refusal(request.headers) {
-            state.recordRejected()
-            state.emit(
-                "\(status.code) rejected \(target) headers=\(sent.isEmpty ? "none" : sent.joined(separator: ",")) failure=\(code) reason=\(Self.quoted(reason))"
-            )
-            return respondRefused(status: status, code: code, reason: reason)
-        }
+        // The gate refuses before reading the body when the head alone decides (size, no usable signature header).
         var request = request
         switch try await gate.verify(&request) {
         case .failure(let rejection):
