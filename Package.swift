@@ -8,8 +8,16 @@ let package = Package(
         .executable(name: "whsig", targets: ["whsig"]),
         .library(name: "WebhookSignatureHummingbird", targets: ["WebhookSignatureHummingbird"]),
         .library(name: "FluentEvent", targets: ["FluentEvent"]),
+        // Verified-delivery storage and live keyrings; its PostgreSQL store needs the PostgreSQL trait.
+        .library(name: "WebhookInbox", targets: ["WebhookInbox"]),
         // The C library (include/whsig.h); scripts/install-c-library installs it as libwhsig.so.
         .library(name: "WebhookSignatureC", type: .dynamic, targets: ["CWebhookSignature"]),
+    ],
+    traits: [
+        // The PostgreSQL delivery store and keyring (WebhookInbox, `whsig listen --store`): brings in
+        // postgres-nio. Off by default, so a plain consumer of WebhookSignature resolves nothing more.
+        .trait(name: "PostgreSQL"),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -20,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -55,6 +64,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                "WebhookInbox",
+            ]
+        ),
+        .target(
+            name: "WebhookInbox",
+            dependencies: [
+                "WebhookSignature",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ]
         ),
         .target(
@@ -71,6 +89,7 @@ let package = Package(
             dependencies: [
                 "WebhookSignature",
                 "FluentEvent",
+                "WebhookInbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,6 +110,7 @@ let package = Package(
             name: "WebhookSignatureTests",
             dependencies: [
                 "WebhookSignature",
+                "WebhookInbox",
                 "whsig",
                 "FluentEvent",
                 "WebhookSignatureHummingbird",

@@ -179,7 +179,8 @@ struct TrustOptions: ParsableArguments {
     @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
     var canonical: CanonicalMode = .raw
 
-    func validate() throws {
+    /// `verify` needs keys; `listen` may take them from a store instead, so each command checks.
+    func requireKeys() throws {
         if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import WebhookInbox
 import WebhookSignature
 import WebhookSignatureHummingbird
 
@@ -20,14 +21,22 @@ struct Listen: AsyncParsableCommand {
                 key=<id> id=<event id> name=<event name> bytes=<n> [duplicate]
 
             'duplicate' marks a verified body whose SHA-512 digest was seen before (platform retries are \
-            byte-identical). The event's id and name are read only after it verified. With --save-dir, each \
-            verified body is written to DIR/<sha512-hex>.json (temp file + rename). Prints 'listening on \
+            byte-identical). The event's id and name are read only after it verified. With --store (or \
+            --save-dir), each verified delivery is stored before the answer: 200 only once it is stored, 503 \
+            when the store fails or takes over --store-timeout (the platform then retries); a body already \
+            stored is a duplicate and is not stored again. A folder store keeps DIR/<sha512-hex>.json (0600 \
+            in a 0700 folder); a PostgreSQL store keeps one row per body in whsig_deliveries, shared by a \
+            fleet. A --keyring file is re-read when it changes (every --reload-interval); with a PostgreSQL \
+            --store and neither --key nor --keyring, the keyring published by 'whsig keyring push' is used \
+            and followed. A new keyring that does not load is logged and ignored. Prints 'listening on \
             http://HOST:PORT' once ready; --port 0 picks a free port. SIGINT or SIGTERM stops it and prints \
             a summary line.
 
             Example (two terminals):
               whsig listen --port 8080 --key platform-public.b64 \\
                 --save-dir received/
+              whsig listen --port 8080 \\
+                --store postgres://whsig@127.0.0.1:5432/webhooks
               whsig send --url http://127.0.0.1:8080/hook \\
                 --private-key sender.pem event.json
             """
@@ -44,8 +53,10 @@ struct Listen: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Accept deliveries on this path only (others get 404).", valueName: "P"))
     var path: String?
 
-    @Option(help: ArgumentHelp("Write each verified body to DIR/<sha512-hex>.json.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Store each verified body in DIR/<sha512-hex>.json (the same as --store DIR).", valueName: "DIR"))
     var saveDir: String?
+
+    @OptionGroup var inbox: ListenStoreOptions
 
     @Option(help: ArgumentHelp("The largest body accepted, in bytes (default 16 MiB).", valueName: "BYTES"))
     var maxBody: Int = WebhookGate.defaultMaxBodySize
@@ -56,31 +67,37 @@ struct Listen: AsyncParsableCommand {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if maxBody < 0 { throw ValidationError("--max-body must not be negative") }
         if let path, !path.hasPrefix("/") { throw ValidationError("--path must start with /") }
+        if saveDir != nil && inbox.store != nil { throw ValidationError("give --store or --save-dir, not both") }
+        if trust.keys.isEmpty && trust.keyring == nil && !inbox.providesKeyring {
+            throw ValidationError("give at least one --key FILE, a --keyring FILE, or a postgres:// --store that holds a keyring")
+        }
     }
 
     func run() async throws {
-        let ring = try trust.trustedKeys(backend: backendOptions.backend)
-        if let saveDir {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: saveDir, isDirectory: &isDirectory) {
-                do {
-                    try FileManager.default.createDirectory(atPath: saveDir, withIntermediateDirectories: true)
-                } catch {
-                    throw UsageFailure("cannot create --save-dir \(saveDir): \(error.localizedDescription)")
-                }
-            } else if !isDirectory.boolValue {
-                throw UsageFailure("--save-dir \(saveDir) is not a directory")
-            }
+        if let location = inbox.store ?? saveDir {
+            try await withStore(location, logger: Self.logger) { try await serve(store: $0) }
+        } else {
+            try await serve(store: nil)
         }
-        let policy = trust.policy
-        let state = ListenerState()
-        let responder = ListenResponder(
-            gate: WebhookGate(verifier: WebhookVerifier(keyring: ring, policy: policy), maxBodySize: maxBody),
-            path: path, saveDir: saveDir, state: state)
+    }
 
-        // Hummingbird's own log lines go to stderr, warnings and up, so stdout has only deliveries.
+    /// Hummingbird's and the keyring's log lines go to stderr, warnings and up, so stdout has only deliveries.
+    static let logger: Logger = {
         var logger = Logger(label: "whsig.listen", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
+        return logger
+    }()
+
+    func serve(store: OpenedStore?) async throws {
+        let verifiers = try await makeListenVerifiers(
+            trust: trust, backend: backendOptions.backend, store: store, interval: Duration(secondsValue: inbox.reloadInterval),
+            logger: Self.logger)
+        let state = ListenerState()
+        let responder = ListenResponder(
+            verifiers: verifiers, maxBody: maxBody, path: path, store: store?.deliveries,
+            storeTimeout: Duration(secondsValue: inbox.storeTimeout), state: state)
+
+        let logger = Self.logger
         let host = self.host
         let app = Application(
             responder: responder,
@@ -93,7 +110,7 @@ struct Listen: AsyncParsableCommand {
             logger: logger
         )
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await withFollowing(verifiers) { try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) }
         } catch {
             throw UsageFailure("cannot listen on \(host):\(port): \(error)")
         }
@@ -120,12 +137,13 @@ final class ListenerState: Sendable {
         }
     }
 
-    /// Records a verified body's digest; true when it was seen before.
-    func recordVerified(digest: [UInt8]) -> Bool {
+    /// Records a verified body's digest; true when it was seen before (or when the store says so).
+    func recordVerified(digest: [UInt8], storeSays: Bool? = nil) -> Bool {
         counts.withLock {
             $0.deliveries += 1
             $0.verified += 1
-            let duplicate = !$0.seen.insert(digest).inserted
+            let seenBefore = !$0.seen.insert(digest).inserted
+            let duplicate = storeSays ?? seenBefore
             if duplicate { $0.duplicates += 1 }
             return duplicate
         }
@@ -149,9 +167,11 @@ final class ListenerState: Sendable {
 struct ListenResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    let gate: WebhookGate
+    let verifiers: any VerifierSource
+    let maxBody: Int
     let path: String?
-    let saveDir: String?
+    let store: (any DeliveryStore)?
+    let storeTimeout: Duration
     let state: ListenerState
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -168,6 +188,8 @@ struct ListenResponder: HTTPResponder {
         }
         var request = request
         let sent = Self.signatureHeaderNames(request.headers)
+        // One verifier per delivery: a keyring reload affects the next delivery, never this one.
+        let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBody)
         switch try await gate.verify(&request) {
         case .failure(let rejection):
             state.recordRejected()
@@ -182,20 +204,24 @@ struct ListenResponder: HTTPResponder {
             return rejection.response()
         case .success(let webhook):
             let bytes = webhook.bytes
+            var stored: StoreOutcome? = nil
+            if let store {
+                let delivery = StoredDelivery(body: bytes, headers: WebhookGate.headerPairs(request.headers), verdict: webhook.verdict)
+                do {
+                    stored = try await store.store(delivery, timeout: storeTimeout)
+                } catch {
+                    state.recordRejected()
+                    state.emit(Self.describe(webhook.verdict, status: 503, target) + " failure=store_unavailable reason=\(Self.quoted("\(error)"))")
+                    return WebhookInboxMiddleware<BasicWebhookRequestContext>.unavailable(error)
+                }
+            }
             let digest = try Self.sha512(bytes)
-            let duplicate = state.recordVerified(digest: digest)
+            // With a store, the store decides (another instance may have it); otherwise this process's memory.
+            let duplicate = state.recordVerified(digest: digest, storeSays: stored.map { $0 == .duplicate })
             var line = Self.describe(webhook.verdict, status: 200, target)
             line += " " + Self.eventSummary(bytes)
             line += " bytes=\(bytes.count)"
             if duplicate { line += " duplicate" }
-            if let saveDir, !duplicate {
-                do {
-                    let file = (saveDir as NSString).appendingPathComponent(Self.hexString(digest) + ".json")
-                    try SafeFile.writeAtomically(bytes, to: file)
-                } catch {
-                    line += " save-failed=\(Self.quoted("\(error)"))"
-                }
-            }
             state.emit(line)
             let key = webhook.key
             var body = "verified"
