@@ -71,6 +71,7 @@ let package = Package(
             name: "WebhookInbox",
             dependencies: [
                 "WebhookSignature",
+                "FluentEvent",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ]

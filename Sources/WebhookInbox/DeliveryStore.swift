@@ -95,7 +95,7 @@ package func withDeadline<T: Sendable>(
 ) async throws -> T {
     let work = Task { try await operation() }
     let outcome: T? = try await withCheckedThrowingContinuation { continuation in
-        let once = Mutex<CheckedContinuation<T?, any Error>?>(continuation)
+        let once = LockedBox<CheckedContinuation<T?, any Error>?>(continuation)
         let timer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }
             once.withLock { $0.take() }?.resume(returning: nil)
@@ -108,4 +108,11 @@ package func withDeadline<T: Sendable>(
     }
     guard let outcome else { throw InboxError(.storeUnavailable, "\(what) within \(timeout)") }
     return outcome
+}
+
+/// A `Mutex` that escaping closures can share (a `Mutex` itself cannot be captured by them).
+final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }

@@ -64,7 +64,7 @@ public final class PostgresDeliveryStore: DeliveryStore, KeyringStore {
         let tls: PostgresClient.Configuration.TLS
         switch location.tlsMode {
         case .disable: tls = .disable
-        case .require: tls = try .require(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
         default: tls = .prefer(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
@@ -124,6 +124,9 @@ public final class PostgresDeliveryStore: DeliveryStore, KeyringStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (body_sha512) DO NOTHING RETURNING body_sha512
             """
         typealias Row = String
+        // Declared, not inferred: $7 is sent as text and cast by the server (inferred, it would be
+        // jsonb, whose binary form differs from text).
+        static let bindingDataTypes: [PostgresDataType] = [.text, .bytea, .timestamptz, .text, .text, .text, .text]
         let delivery: StoredDelivery
 
         func makeBindings() throws -> PostgresBindings {
@@ -268,7 +271,7 @@ public final class PostgresDeliveryStore: DeliveryStore, KeyringStore {
 
     /// Turns PostgresNIO's errors into ``InboxError``s that name the database and the server's message
     /// (never the query's bound values, which hold the body).
-    private func mapErrors<T>(_ what: String, _ body: () async throws -> sending T) async throws -> sending T {
+    private func mapErrors<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as InboxError {

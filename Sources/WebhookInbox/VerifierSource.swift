@@ -80,7 +80,7 @@ public final class LiveVerifier: VerifierSource {
         let ring = try makeKeyring(first.json, extraKeys: extraKeys, backend: backend, origin: path)
         // The file is read whole at each poll (a keyring is a few kilobytes) and parsed only when its
         // content changed: modification times can be coarse or restored by a copy.
-        let seen = Mutex(first.version)
+        let seen = LockedBox(first.version)
         return LiveVerifier(
             initial: (first.version, ring), origin: path, policy: policy, extraKeys: extraKeys, backend: backend,
             interval: interval, logger: logger,
@@ -108,7 +108,7 @@ public final class LiveVerifier: VerifierSource {
             throw InboxError(.notFound, "\(store.displayName) has no keyring yet: publish one with whsig keyring push --store URL --keyring FILE")
         }
         let ring = try makeKeyring(first.json, extraKeys: extraKeys, backend: backend, origin: "\(store.displayName) version \(first.version)")
-        let seen = Mutex(first.version)
+        let seen = LockedBox(first.version)
         return LiveVerifier(
             initial: ("version \(first.version)", ring), origin: store.displayName, policy: policy, extraKeys: extraKeys,
             backend: backend, interval: interval, logger: logger,
