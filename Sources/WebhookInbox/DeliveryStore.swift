@@ -78,7 +78,8 @@ extension DeliveryStore {
     ///
     /// Use it in request handlers so a hung database turns into a prompt 503 rather than a timeout at
     /// the platform; a store that does not answer in time throws ``InboxError/Code/storeUnavailable``.
-    /// A write still in flight at the timeout may yet commit: the platform's retry is then a duplicate.
+    /// At the timeout a write still waiting for a connection is cancelled; one already sent to the
+    /// database may yet commit, and a later copy of the delivery is then a duplicate.
     public func store(_ delivery: StoredDelivery, timeout: Duration) async throws -> StoreOutcome {
         try await withDeadline(timeout, "\(displayName) did not store the delivery") { try await self.store(delivery) }
     }
@@ -88,8 +89,8 @@ extension DeliveryStore {
 /// not finished after `timeout`.
 ///
 /// Not a task group: a group waits for its children, and an operation stuck on a dead connection would
-/// hold the answer past the deadline. The first of the operation and the timer resumes the caller; the
-/// operation keeps running in the background until it ends.
+/// hold the answer past the deadline. The first of the operation and the timer resumes the caller; at
+/// the deadline the operation is cancelled (a write still waiting for a pooled connection is dropped).
 package func withDeadline<T: Sendable>(
     _ timeout: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -99,6 +100,8 @@ package func withDeadline<T: Sendable>(
         let timer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }
             once.withLock { $0.take() }?.resume(returning: nil)
+            // A write still waiting for a connection is abandoned; one already sent cannot be recalled.
+            work.cancel()
         }
         Task {
             let result = await work.result

@@ -167,8 +167,11 @@ struct InboxPostgresAvailability {
     func requiredWhereExpected() {
         if !TestPostgres.available {
             if TestPostgres.required {
-                Issue.record("WHSIG_REQUIRE_POSTGRES=1 under CI, but \(TestPostgres.compiled ? "" : "the PostgreSQL trait is off and ")"
-                    + "\(TestPostgres.url == nil ? "WHSIG_TEST_POSTGRES_URL is not set" : "")")
+                let missing = [
+                    TestPostgres.compiled ? nil : "the PostgreSQL trait is off",
+                    TestPostgres.url == nil ? "WHSIG_TEST_POSTGRES_URL is not set" : nil,
+                ].compactMap { $0 }
+                Issue.record("WHSIG_REQUIRE_POSTGRES=1 under CI, but \(missing.joined(separator: " and "))")
             } else {
                 print("Inbox PostgreSQL tests skipped: \(TestPostgres.compiled ? TestPostgres.skipMessage : "built without --traits PostgreSQL")")
             }
