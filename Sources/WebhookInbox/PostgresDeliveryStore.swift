@@ -20,38 +20,7 @@ public final class PostgresDeliveryStore: DeliveryStore, KeyringStore {
     private let logger: Logger
 
     /// The schema version this code writes and reads (`whsig_schema.version`).
-    public static let schemaVersion = 1
-
-    /// The SQL that ``prepareSchema()`` runs, statement by statement, as the README shows it.
-    public static let schemaSQL: [String] = [
-        """
-        CREATE TABLE IF NOT EXISTS whsig_schema (
-            component text PRIMARY KEY,
-            version integer NOT NULL,
-            applied_at timestamptz NOT NULL DEFAULT now()
-        )
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS whsig_deliveries (
-            body_sha512 text PRIMARY KEY,
-            body bytea NOT NULL,
-            received_at timestamptz NOT NULL,
-            key_id text,
-            event_id text NULL,
-            event_name text NULL,
-            headers jsonb NOT NULL
-        )
-        """,
-        "CREATE INDEX IF NOT EXISTS whsig_deliveries_received_at ON whsig_deliveries (received_at)",
-        """
-        CREATE TABLE IF NOT EXISTS whsig_keyring (
-            version bigserial PRIMARY KEY,
-            keyring text NOT NULL,
-            pushed_at timestamptz NOT NULL DEFAULT now()
-        )
-        """,
-        "INSERT INTO whsig_schema (component, version) VALUES ('whsig', 1) ON CONFLICT (component) DO NOTHING",
-    ]
+    public static var schemaVersion: Int { InboxSchema.version }
 
     /// A store over the database at `location`, with at most `maximumConnections` pooled connections.
     ///
@@ -102,7 +71,7 @@ public final class PostgresDeliveryStore: DeliveryStore, KeyringStore {
             try await client.withTransaction(logger: logger) { connection in
                 // 0x77687369 is "whsi": one lock number for this schema, held until COMMIT.
                 try await connection.query("SELECT pg_advisory_xact_lock(2003331945)", logger: logger)
-                for statement in Self.schemaSQL {
+                for statement in InboxSchema.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 let rows = try await connection.query("SELECT version FROM whsig_schema WHERE component = 'whsig'", logger: logger)

@@ -131,3 +131,18 @@ struct InboxFolderTests {
         }
     }
 }
+
+@Suite("Inbox: documentation")
+struct InboxDocumentationTests {
+    @Test("docs/inbox.md shows exactly the SQL that prepareSchema runs")
+    func schemaSQLMatchesTheDocs() throws {
+        let text = try String(contentsOf: Vectors.packageRoot.appendingPathComponent("docs/inbox.md"), encoding: .utf8)
+        let start = try #require(text.range(of: "```sql\n"))
+        let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
+        let shown = text[start.upperBound..<end.lowerBound]
+        func normalized<S: StringProtocol>(_ s: S) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let statements = shown.split(separator: ";").map(normalized).filter { !$0.isEmpty }
+        #expect(statements == InboxSchema.statements.map(normalized))
+        #expect(InboxSchema.statements.last?.contains("VALUES ('whsig', \(InboxSchema.version))") == true)
+    }
+}
