@@ -186,15 +186,11 @@ struct TrustOptions: ParsableArguments {
     @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
     var canonical: CanonicalMode = .raw
 
-<<<<<<< HEAD
-    /// `verify` needs keys; `listen` may take them from a store instead, so each command checks.
-    func requireKeys() throws {
-=======
     @Flag(help: "Also check headers the policy does not count (diagnosis only; never changes the verdict).")
     var checkAll = false
 
-    func validate() throws {
->>>>>>> main
+    /// `verify` needs keys; `listen` may take them from a store instead, so each command checks.
+    func requireKeys() throws {
         if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
     }
 
