@@ -77,7 +77,11 @@ enum TestPostgres {
     static var url: String? { environment["WHSIG_TEST_POSTGRES_URL"] }
     /// Set by the CI step that must run these tests: there, a missing server is a failure, not a skip.
     static var required: Bool { environment["CI"] == "true" && environment["WHSIG_REQUIRE_POSTGRES"] == "1" }
-    static let skipMessage = "WHSIG_TEST_POSTGRES_URL is not set: run under scripts/with-postgres, with --traits PostgreSQL"
+    static var skipMessage: String {
+        compiled
+            ? "WHSIG_TEST_POSTGRES_URL is not set: run under scripts/with-postgres"
+            : "built without the PostgreSQL trait: run scripts/with-postgres swift test --traits PostgreSQL --filter Inbox"
+    }
 
     #if PostgreSQL
         static let compiled = true
@@ -173,7 +177,7 @@ struct InboxPostgresAvailability {
                 ].compactMap { $0 }
                 Issue.record("WHSIG_REQUIRE_POSTGRES=1 under CI, but \(missing.joined(separator: " and "))")
             } else {
-                print("Inbox PostgreSQL tests skipped: \(TestPostgres.compiled ? TestPostgres.skipMessage : "built without --traits PostgreSQL")")
+                print("Inbox PostgreSQL tests skipped: \(TestPostgres.skipMessage)")
             }
         }
         #expect(TestPostgres.available || !TestPostgres.required)
