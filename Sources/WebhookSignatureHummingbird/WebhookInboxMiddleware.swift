@@ -45,6 +45,9 @@ public struct WebhookInboxMiddleware<Context: WebhookRequestContext>: RouterMidd
         self.storeTimeout = storeTimeout
     }
 
+    /// Verifies the request, stores it, then calls `next`; answers 401/400/413 or 503 itself.
+    ///
+    /// Hummingbird calls it for each request of the routes behind the middleware.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBodySize)
