@@ -1,7 +1,7 @@
 /// A place that publishes versioned keyrings to a fleet of receivers, such as ``PostgresDeliveryStore``.
 ///
 /// Push a new version with ``publishKeyring(_:)``; receivers follow it through
-/// ``LiveVerifier/following(store:policy:extraKeys:backend:interval:logger:)``.
+/// ``LiveVerifier/following(store:policy:extraKeys:backend:interval:log:)``.
 public protocol KeyringStore: Sendable {
     /// Adds a keyring (JSON text, as in a keyring file) as a new version and returns its number.
     ///

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Synchronization
 import WebhookSignature
 
@@ -20,8 +19,8 @@ extension WebhookVerifier: VerifierSource {
 
 /// A verifier whose keyring follows a file or a ``KeyringStore`` without a restart.
 ///
-/// Make one with ``following(keyringFile:policy:extraKeys:backend:interval:logger:)`` or
-/// ``following(store:policy:extraKeys:backend:interval:logger:)``, then call ``run()`` in a
+/// Make one with ``following(keyringFile:policy:extraKeys:backend:interval:log:)`` or
+/// ``following(store:policy:extraKeys:backend:interval:log:)``, then call ``run()`` in a
 /// long-running task. Each poll that finds a new keyring swaps the verifier atomically; a keyring that
 /// does not load (corrupt JSON, a bad key, no keys) is logged and ignored, and the last good one stays.
 public final class LiveVerifier: VerifierSource {
@@ -36,12 +35,12 @@ public final class LiveVerifier: VerifierSource {
     private let extraKeys: [TrustedKey]
     private let backend: CryptoBackend
     private let interval: Duration
-    private let logger: Logger
+    private let log: @Sendable (String) -> Void
     private let origin: String
 
     private init(
         initial: (version: String, keyring: Keyring), origin: String, policy: WebhookPolicy, extraKeys: [TrustedKey],
-        backend: CryptoBackend, interval: Duration, logger: Logger,
+        backend: CryptoBackend, interval: Duration, log: @escaping @Sendable (String) -> Void,
         poll: @escaping @Sendable () async throws -> (version: String, json: [UInt8])?
     ) {
         self.state = Mutex(State(verifier: WebhookVerifier(keyring: initial.keyring, policy: policy), version: initial.version))
@@ -50,7 +49,7 @@ public final class LiveVerifier: VerifierSource {
         self.extraKeys = extraKeys
         self.backend = backend
         self.interval = interval
-        self.logger = logger
+        self.log = log
         self.poll = poll
     }
 
@@ -63,11 +62,12 @@ public final class LiveVerifier: VerifierSource {
     /// Loads a keyring file now (throwing if it does not load) and follows its changes.
     ///
     /// Use it for `--keyring FILE` on one machine, or when a deployment tool rewrites the file; keys in
-    /// `extraKeys` are trusted in addition, whatever the file says.
+    /// `extraKeys` are trusted in addition, whatever the file says. `log` receives one line per reload,
+    /// ignored keyring or failed check.
     public static func following(
         keyringFile path: String, policy: WebhookPolicy = .default, extraKeys: [TrustedKey] = [],
         backend: CryptoBackend = .default, interval: Duration = .seconds(1),
-        logger: Logger = Logger(label: "whsig.keyring", factory: { _ in SwiftLogNoOpLogHandler() })
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> LiveVerifier {
         @Sendable func read() throws -> (version: String, json: [UInt8]) {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -83,7 +83,7 @@ public final class LiveVerifier: VerifierSource {
         let seen = LockedBox(first.version)
         return LiveVerifier(
             initial: (first.version, ring), origin: path, policy: policy, extraKeys: extraKeys, backend: backend,
-            interval: interval, logger: logger,
+            interval: interval, log: log,
             poll: {
                 let now = try read()
                 return seen.withLock { last in
@@ -102,7 +102,7 @@ public final class LiveVerifier: VerifierSource {
     public static func following(
         store: any KeyringStore, policy: WebhookPolicy = .default, extraKeys: [TrustedKey] = [],
         backend: CryptoBackend = .default, interval: Duration = .seconds(1),
-        logger: Logger = Logger(label: "whsig.keyring", factory: { _ in SwiftLogNoOpLogHandler() })
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> LiveVerifier {
         guard let first = try await store.latestKeyring(newerThan: nil) else {
             throw InboxError(.notFound, "\(store.displayName) has no keyring yet: publish one with whsig keyring push --store URL --keyring FILE")
@@ -111,7 +111,7 @@ public final class LiveVerifier: VerifierSource {
         let seen = LockedBox(first.version)
         return LiveVerifier(
             initial: ("version \(first.version)", ring), origin: store.displayName, policy: policy, extraKeys: extraKeys,
-            backend: backend, interval: interval, logger: logger,
+            backend: backend, interval: interval, log: log,
             poll: {
                 let after = seen.withLock { $0 }
                 guard let next = try await store.latestKeyring(newerThan: after) else { return nil }
@@ -143,7 +143,7 @@ public final class LiveVerifier: VerifierSource {
         do {
             found = try await poll()
         } catch {
-            logger.warning("keyring check failed; keeping \(currentVersion)", metadata: ["source": "\(origin)", "error": "\(error)"])
+            log("keyring check failed; keeping \(currentVersion) (\(origin): \(error))")
             return false
         }
         guard let found else { return false }
@@ -154,12 +154,10 @@ public final class LiveVerifier: VerifierSource {
                 defer { current = State(verifier: verifier, version: found.version) }
                 return current.version
             }
-            logger.notice(
-                "keyring reloaded", metadata: ["source": "\(origin)", "from": "\(previous)", "to": "\(found.version)", "keys": "\(ring.keys.count)"])
+            log("keyring reloaded from \(origin): \(previous) -> \(found.version), \(ring.keys.count) key(s)")
             return true
         } catch {
-            logger.error(
-                "new keyring ignored; keeping \(currentVersion)", metadata: ["source": "\(origin)", "version": "\(found.version)", "error": "\(error)"])
+            log("new keyring ignored; keeping \(currentVersion) (\(error))")
             return false
         }
     }

@@ -1,3 +1,4 @@
+#if Hummingbird
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -84,3 +85,4 @@ public struct WebhookInboxMiddleware<Context: WebhookRequestContext>: RouterMidd
         return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reason)))
     }
 }
+#endif

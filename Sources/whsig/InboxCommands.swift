@@ -43,7 +43,7 @@ struct InboxList: AsyncParsableCommand {
     func run() async throws {
         let from = try since.map { Date(timeIntervalSince1970: TimeInterval(try parseTime($0).seconds)) }
         let limit = self.limit
-        let rows = try await withStore(target.store, logger: Listen.logger) { opened in
+        let rows = try await withStore(target.store) { opened in
             try await opened.deliveries.list(since: from, limit: limit)
         }
         func time(_ date: Date) -> String { date.formatted(.iso8601) }
@@ -92,7 +92,7 @@ struct InboxExport: AsyncParsableCommand {
     func run() async throws {
         if let output { try SafeFile.checkWritable(output, force: force) }
         let digest = self.digest
-        let body = try await withStore(target.store, logger: Listen.logger) { opened in
+        let body = try await withStore(target.store) { opened in
             try await opened.deliveries.body(digest: digest)
         }
         guard let body else { throw InboxError(.notFound, "no stored delivery has the digest \(digest.prefix(16))…") }

@@ -32,7 +32,7 @@ struct KeyringPush: AsyncParsableCommand {
         }
         // What is published is the keyring as this version of whsig writes it, so every reader parses it.
         let bytes = ring.jsonBytes()
-        let version = try await withStore(target.store, logger: Listen.logger) { opened in
+        let version = try await withStore(target.store) { opened in
             guard let registry = opened.keyrings else { throw UsageFailure("\(opened.deliveries.displayName) holds no keyring") }
             return try await registry.publishKeyring(bytes)
         }

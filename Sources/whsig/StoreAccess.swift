@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+#if PostgreSQL
 import Logging
+#endif
 import WebhookInbox
 import WebhookSignature
 
@@ -15,11 +17,14 @@ let storeOpenTimeout: Duration = .seconds(10)
 
 /// Opens `--store` (a `postgres://` URL or a folder), runs what it needs in the background (the
 /// connection pool), prepares its schema, and calls `body`; everything stops when `body` returns.
-func withStore<T: Sendable>(_ text: String, logger: Logger, _ body: (OpenedStore) async throws -> T) async throws -> T {
+func withStore<T: Sendable>(_ text: String, _ body: (OpenedStore) async throws -> T) async throws -> T {
     guard PostgresLocation.isPostgresURL(text) else {
         return try await body(OpenedStore(deliveries: try FolderDeliveryStore(path: text), keyrings: nil))
     }
     #if PostgreSQL
+    // The pool's own log lines (reconnects and the like) go to stderr, warnings and up.
+    var logger = Logger(label: "whsig.postgres", factory: { StreamLogHandler.standardError(label: $0) })
+    logger.logLevel = .warning
     let store = try PostgresDeliveryStore(url: text, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
         group.addTask { await store.run() }
@@ -71,7 +76,7 @@ extension Duration {
 /// The verifier `listen` uses: the --keyring file followed live (plus each --key), the store's keyring
 /// followed live when neither is given, or the --key files alone.
 func makeListenVerifiers(
-    trust: TrustOptions, backend: CryptoBackend, store: OpenedStore?, interval: Duration, logger: Logger
+    trust: TrustOptions, backend: CryptoBackend, store: OpenedStore?, interval: Duration
 ) async throws -> any VerifierSource {
     var extra: [TrustedKey] = []
     for path in trust.keys {
@@ -81,12 +86,12 @@ func makeListenVerifiers(
     if let keyring = trust.keyring {
         _ = try loadKeyring(keyring, backend: backend)  // the CLI's own messages for a missing or bad file
         return try LiveVerifier.following(
-            keyringFile: keyring, policy: trust.policy, extraKeys: extra, backend: backend, interval: interval, logger: logger)
+            keyringFile: keyring, policy: trust.policy, extraKeys: extra, backend: backend, interval: interval, log: logKeyring)
     }
     if extra.isEmpty, let registry = store?.keyrings {
         let policy = trust.policy
         return try await withDeadline(storeOpenTimeout, "cannot read the keyring from \(registry.displayName)") {
-            try await LiveVerifier.following(store: registry, policy: policy, backend: backend, interval: interval, logger: logger)
+            try await LiveVerifier.following(store: registry, policy: policy, backend: backend, interval: interval, log: logKeyring)
         }
     }
     return WebhookVerifier(keyring: try Keyring(extra), policy: trust.policy)
@@ -100,4 +105,9 @@ func withFollowing(_ verifiers: any VerifierSource, _ body: () async throws -> V
         defer { group.cancelAll() }
         try await body()
     }
+}
+
+/// Keyring reloads and ignored keyrings, one line each on stderr (stdout has only deliveries).
+@Sendable func logKeyring(_ line: String) {
+    FileHandle.standardError.write(Data("whsig: \(line)\n".utf8))
 }

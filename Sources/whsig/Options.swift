@@ -1,0 +1,30 @@
+import ArgumentParser
+import WebhookSignature
+
+extension CryptoBackend: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+extension CanonicalMode: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+/// `md5`, `sha512` (and for `sign`, `both`).
+enum AlgorithmChoice: String, ExpressibleByArgument, CaseIterable {
+    case md5, sha512, both
+
+    var algorithms: [SignatureAlgorithm] {
+        switch self {
+        case .md5: return [.md5WithRSA]
+        case .sha512: return [.sha512WithRSA]
+        case .both: return [.md5WithRSA, .sha512WithRSA]
+        }
+    }
+}
+
+struct BackendOptions: ParsableArguments {
+    @Option(help: "Crypto library: openssl or gcrypt.")
+    var backend: CryptoBackend = .openssl
+}
