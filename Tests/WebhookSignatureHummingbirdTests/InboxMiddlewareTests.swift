@@ -49,5 +49,4 @@ struct InboxMiddlewareTests {
         }
     }
 }
-}
 #endif
