@@ -14,7 +14,7 @@ struct KeyringCommand: AsyncParsableCommand {
               whsig keyring add --keyring receivers.json --key platform-eu.b64 --label eu-prod
               whsig keyring list --keyring receivers.json
             """,
-        subcommands: [KeyringAdd.self, KeyringList.self, KeyringRetire.self, KeyringRemove.self]
+        subcommands: [KeyringAdd.self, KeyringList.self, KeyringRetire.self, KeyringRemove.self, KeyringPush.self]
     )
 }
 

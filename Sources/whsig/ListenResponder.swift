@@ -3,15 +3,20 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WebhookInbox
 import WebhookSignature
 import WebhookSignatureHummingbird
 
 struct ListenResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    let gate: WebhookGate
+    /// Where each delivery's verifier comes from (a keyring file or store followed live, or fixed keys).
+    let verifiers: any VerifierSource
+    let maxBody: Int
     let path: String?
-    let saveDir: String?
+    /// Where verified deliveries are stored before the 200 (--store or --save-dir).
+    let store: (any DeliveryStore)?
+    let storeTimeout: Duration
     let explain: Bool
     let state: ListenerState
 
@@ -31,7 +36,9 @@ struct ListenResponder: HTTPResponder {
             return response
         }
         let sent = Self.signatureHeaderNames(request.headers)
-        // The gate refuses before reading the body when the head alone decides (size, no usable signature header).
+        // One verifier per delivery: a keyring reload affects the next delivery, never this one. The
+        // gate refuses before reading the body when the head alone decides (size, no usable signature).
+        let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBody)
         var request = request
         switch try await gate.verify(&request) {
         case .failure(let rejection):
@@ -48,20 +55,23 @@ struct ListenResponder: HTTPResponder {
             return respondRefused(status: .unauthorized, code: rejection.code, reason: rejection.reason)
         case .success(let webhook):
             let bytes = webhook.bytes
+            var stored: StoreOutcome? = nil
+            if let store {
+                let delivery = StoredDelivery(body: bytes, headers: WebhookGate.headerPairs(request.headers), verdict: webhook.verdict)
+                do {
+                    stored = try await store.store(delivery, timeout: storeTimeout)
+                } catch {
+                    state.recordRejected()
+                    state.emit(Self.describe(webhook.verdict, status: 503, target) + " failure=store_unavailable reason=\(Self.quoted("\(error)"))")
+                    return WebhookInboxMiddleware<BasicWebhookRequestContext>.unavailable(error)
+                }
+            }
             let digest = try Self.sha512(bytes)
-            let duplicate = state.recordVerified(digest: digest)
+            let duplicate = state.recordVerified(digest: digest, storeSays: stored.map { $0 == .duplicate })
             var line = Self.describe(webhook.verdict, status: 200, target)
             line += " " + Self.eventSummary(bytes)
             line += " bytes=\(bytes.count)"
             if duplicate { line += " duplicate" }
-            if let saveDir, !duplicate {
-                do {
-                    let file = (saveDir as NSString).appendingPathComponent(Hex.encode(digest) + ".json")
-                    try SafeFile.writeAtomically(bytes, to: file, mode: 0o600)
-                } catch {
-                    line += " save-failed=\(Self.quoted("\(error)"))"
-                }
-            }
             state.emit(line)
             let key = webhook.key
             var body = "verified"
