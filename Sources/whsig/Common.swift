@@ -5,7 +5,14 @@ import WebhookSignature
 extension CryptoBackend: ExpressibleByArgument {}
 extension CanonicalMode: ExpressibleByArgument {}
 
-/// `md5`, `sha512` (and for `sign`, `both`).
+/// `md5` or `sha512`: the algorithm of one signature (`verify --signature`).
+enum SingleAlgorithm: String, ExpressibleByArgument, CaseIterable {
+    case md5, sha512
+
+    var algorithm: SignatureAlgorithm { self == .md5 ? .md5WithRSA : .sha512WithRSA }
+}
+
+/// `md5`, `sha512` or `both`: what `sign` and `send` produce.
 enum AlgorithmChoice: String, ExpressibleByArgument, CaseIterable {
     case md5, sha512, both
 
@@ -113,8 +120,17 @@ func loadKeyring(_ path: String, backend: CryptoBackend) throws -> Keyring {
     }
 }
 
-/// Parses `NAME: VALUE`.
+/// Parses `NAME: VALUE`; a value holding several header lines (`"$(whsig sign …)"` prints two) is
+/// a usage failure that says to pass each header on its own.
 func parseHeader(_ line: String) throws -> (String, String) {
+    let lines = line.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        .filter { !$0.allSatisfy(\.isWhitespace) }
+    if lines.count > 1 {
+        let names = lines.map { $0.split(separator: ":", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+        let separately = names.map { "--header '\($0): …'" }.joined(separator: " ")
+        throw UsageFailure(
+            "--header holds \(lines.count) header lines (\(names.joined(separator: ", "))); pass each header separately: \(separately)")
+    }
     guard let colon = line.firstIndex(of: ":") else {
         throw UsageFailure("--header \"\(line)\" is not of the form 'NAME: VALUE'")
     }
