@@ -53,7 +53,6 @@ def describe_arguments(arguments, out):
     shown = [a for a in arguments if a.get("shouldDisplay", True)]
     if not shown:
         return
-    out.append(".TP 0")
     for argument in shown:
         if argument["kind"] == "positional":
             head = f"<{argument.get('valueName') or 'value'}>"
@@ -87,6 +86,7 @@ def discussion(text, out):
 
 
 def command_section(command, path, out, top):
+    """One command: abstract, usage, discussion and options; subcommands follow unless `top`."""
     name = " ".join(path)
     if not top:
         out.append(f".SS {roff(name)}")
@@ -94,12 +94,12 @@ def command_section(command, path, out, top):
         out.append(roff(command["abstract"]))
     usage = " ".join([name] + [synopsis(a) for a in command.get("arguments") or [] if a.get("shouldDisplay", True)])
     out.append(".PP")
-    out.append(".nf")
     out.append(".B " + roff(usage))
-    out.append(".fi")
     if command.get("discussion"):
         discussion(command["discussion"], out)
     describe_arguments(command.get("arguments") or [], out)
+    if top:
+        return
     for sub in command.get("subcommands") or []:
         if sub["commandName"] == "help" or not sub.get("shouldDisplay", True):
             continue
@@ -112,6 +112,8 @@ def main():
     name = root["commandName"]
     out = [
         f'.TH {name.upper()} 1 "" "{name}" "User Commands"',
+        ".nh",  # no hyphenation: option names must stay whole
+        ".ad l",
         ".SH NAME",
         f"{name} \\- {roff(root.get('abstract') or '')}",
         ".SH SYNOPSIS",
