@@ -272,7 +272,7 @@ final class KeyringHandle: Sendable {
     let keyring: Keyring
     let verifiers: [WebhookVerifier]
 
-    static let policyFlagCount: UInt32 = 4  // ALLOW_MD5 = 1, REQUIRE_BOTH = 2
+    static let policyFlagCount: UInt32 = 8  // ALLOW_MD5 = 1, REQUIRE_BOTH = 2, CHECK_UNCOUNTED = 4
     static let modes: [CanonicalMode] = [.raw, .compact, .jcs]
 
     init(_ keyring: Keyring) {
@@ -281,7 +281,8 @@ final class KeyringHandle: Sendable {
         for flags in 0..<Self.policyFlagCount {
             for mode in Self.modes {
                 let policy = WebhookPolicy(
-                    allowsLegacyMD5: flags & 1 != 0, requiresBothSignatures: flags & 2 != 0, canonicalization: mode)
+                    allowsLegacyMD5: flags & 1 != 0, requiresBothSignatures: flags & 2 != 0, canonicalization: mode,
+                    checksUncountedHeaders: flags & 4 != 0)
                 verifiers.append(WebhookVerifier(keyring: keyring, policy: policy))
             }
         }
@@ -292,7 +293,7 @@ final class KeyringHandle: Sendable {
         guard flags < Self.policyFlagCount else {
             throw CError(
                 Status.unknownPolicyFlag,
-                "policy flags 0x\(String(flags, radix: 16)) include bits other than WHSIG_POLICY_ALLOW_MD5 (1) and WHSIG_POLICY_REQUIRE_BOTH (2)")
+                "policy flags 0x\(String(flags, radix: 16)) include bits other than WHSIG_POLICY_ALLOW_MD5 (1), WHSIG_POLICY_REQUIRE_BOTH (2) and WHSIG_POLICY_CHECK_UNCOUNTED (4)")
         }
         let mode = try canonicalMode(mode)
         let modeIndex = Self.modes.firstIndex(of: mode) ?? 0

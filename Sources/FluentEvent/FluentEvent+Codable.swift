@@ -17,7 +17,7 @@ extension FluentEvent: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try CodableJSON(json).encode(to: encoder)
+        try CodableJSON(storage).encode(to: encoder)
     }
 }
 

@@ -13,7 +13,8 @@ import WebhookSignature
 /// that is missing or of another type reads as nil, since the platform's payloads vary by event.
 public struct FluentEvent: Sendable, Hashable {
     /// The whole event as a JSON object, members in the order received.
-    public private(set) var json: JSONValue
+    public var json: JSON { JSON(storage) }
+    package private(set) var storage: JSONValue
 
     /// The field names of the platform's event model, in the documentation's order.
     public static let modelFieldNames: [String] = [
@@ -28,10 +29,8 @@ public struct FluentEvent: Sendable, Hashable {
         let value: JSONValue
         do {
             value = try JSONValue.parse(bytes)
-        } catch let error as WebhookSignatureError {
-            throw FluentEventError("the event is not valid JSON: \(error.reason)")
         } catch {
-            throw FluentEventError("the event is not valid JSON: \(error)")
+            throw FluentEventError("the event is not valid JSON: \(error.reason)")
         }
         try self.init(value)
     }
@@ -41,34 +40,43 @@ public struct FluentEvent: Sendable, Hashable {
         try self.init(json: Array(text.utf8))
     }
 
-    /// Wraps a parsed JSON value, which must be an object.
-    public init(_ value: JSONValue) throws(FluentEventError) {
+    /// Wraps a JSON value, which must be an object.
+    public init(_ value: JSON) throws(FluentEventError) {
+        try self.init(value.value)
+    }
+
+    package init(_ value: JSONValue) throws(FluentEventError) {
         guard value.objectMembers != nil else {
             throw FluentEventError("the event must be a JSON object, not \(Self.kind(of: value))")
         }
-        self.json = value
+        self.storage = value
     }
 
     /// An event with no fields, to fill in through the properties (for tests and senders).
     public init() {
-        self.json = .object([])
+        self.storage = .object([])
     }
 
     /// The event as compact JSON: members in order, numbers as written, nothing added or dropped.
-    public func jsonBytes() -> [UInt8] { json.compactBytes() }
+    public func jsonBytes() -> [UInt8] { storage.compactBytes() }
 
     /// The event's fields in order.
-    public var fields: [JSONMember] { json.objectMembers ?? [] }
+    public var fields: [Member] { (storage.objectMembers ?? []).map(Member.init) }
 
     /// The fields outside the platform's event model, in order.
-    public var unknownFields: [JSONMember] { fields.filter { !Self.modelFieldNames.contains($0.name) } }
+    public var unknownFields: [Member] { fields.filter { !Self.modelFieldNames.contains($0.name) } }
 
     /// A field's value, nil if absent; setting nil removes the field, setting a value replaces it in
     /// place (or appends it).
-    public subscript(field name: String) -> JSONValue? {
-        get { json[member: name] }
+    public subscript(field name: String) -> JSON? {
+        get { storage[member: name].map(JSON.init) }
+        set { self[value: name] = newValue?.value }
+    }
+
+    package subscript(value name: String) -> JSONValue? {
+        get { storage[member: name] }
         set {
-            var members = fields
+            var members = storage.objectMembers ?? []
             if let newValue {
                 if let i = members.firstIndex(where: { $0.name == name }) {
                     members[i].value = newValue
@@ -80,13 +88,13 @@ public struct FluentEvent: Sendable, Hashable {
             } else {
                 members.removeAll { $0.name == name }
             }
-            json = .object(members)
+            storage = .object(members)
         }
     }
 
     /// A text field: a JSON string, or a number read as its lexeme (some accounts send numeric ids).
     public func text(_ name: String) -> String? {
-        switch json[member: name] {
+        switch storage[member: name] {
         case .string(let s)?: return s
         case .number(let n)?: return n
         default: return nil
@@ -94,7 +102,7 @@ public struct FluentEvent: Sendable, Hashable {
     }
 
     private mutating func setText(_ name: String, _ value: String?) {
-        self[field: name] = value.map { .string($0) }
+        self[value: name] = value.map { .string($0) }
     }
 
     /// The event's unique id (a UUID); retries of one delivery carry the same id.
@@ -159,20 +167,20 @@ public struct FluentEvent: Sendable, Hashable {
     }
 
     /// The event's attributes as sent: usually an object of name to value.
-    public var attributes: JSONValue? {
-        get { json[member: "attributes"] }
+    public var attributes: JSON? {
+        get { self[field: "attributes"] }
         set { self[field: "attributes"] = newValue }
     }
 
     /// One attribute by name: a member of an `attributes` object, or the `value` of the element whose
     /// `name` matches in an `attributes` array of `{"name":…,"value":…}` entries.
-    public func attribute(_ name: String) -> JSONValue? {
-        switch attributes {
-        case .object?:
-            return attributes?[member: name]
+    public func attribute(_ name: String) -> JSON? {
+        switch storage[member: "attributes"] {
+        case .object(let members)?:
+            return members.first { $0.name == name }.map { JSON($0.value) }
         case .array(let entries)?:
             for entry in entries where entry[member: "name"]?.stringValue == name {
-                return entry[member: "value"]
+                return entry[member: "value"].map(JSON.init)
             }
             return nil
         default:
@@ -183,38 +191,38 @@ public struct FluentEvent: Sendable, Hashable {
     /// The delivery's `meta` object, if sent.
     public var meta: Meta? {
         get {
-            guard let value = json[member: "meta"], value.objectMembers != nil else { return nil }
-            return Meta(json: value)
+            guard let value = storage[member: "meta"], value.objectMembers != nil else { return nil }
+            return Meta(json: JSON(value))
         }
         set { self[field: "meta"] = newValue?.json }
     }
 
     /// The `trailLogs` array, if sent.
-    public var trailLogs: [JSONValue]? {
-        get { json[member: "trailLogs"]?.arrayValue }
+    public var trailLogs: [JSON]? {
+        get { self[field: "trailLogs"]?.arrayValue }
         set { self[field: "trailLogs"] = newValue.map { .array($0) } }
     }
 
     /// The `errorLogs` array, if sent.
-    public var errorLogs: [JSONValue]? {
-        get { json[member: "errorLogs"]?.arrayValue }
+    public var errorLogs: [JSON]? {
+        get { self[field: "errorLogs"]?.arrayValue }
         set { self[field: "errorLogs"] = newValue.map { .array($0) } }
     }
 
     /// The `meta` object of a delivery: `mode`, `simulation`, `models`, and whatever else it holds.
     public struct Meta: Sendable, Hashable {
         /// The whole object.
-        public var json: JSONValue
+        public var json: JSON
 
         /// Wraps a `meta` object.
-        public init(json: JSONValue) { self.json = json }
+        public init(json: JSON) { self.json = json }
 
         /// The workflow mode, such as `SYNC` or `ASYNC`.
         public var mode: String? { json[member: "mode"]?.stringValue }
         /// Whether the event came from a simulation.
         public var simulation: Bool? { json[member: "simulation"]?.boolValue }
         /// The `models` array.
-        public var models: [JSONValue]? { json[member: "models"]?.arrayValue }
+        public var models: [JSON]? { json[member: "models"]?.arrayValue }
     }
 
     static func kind(of value: JSONValue) -> String {

@@ -56,7 +56,7 @@ public enum WebhookRejection: Error, Sendable, Hashable {
         switch self {
         case .bodyTooLarge: return "body_too_large"
         case .malformed(let error): return error.code.name
-        case .unverified(let verdict): return verdict.failure?.code ?? "invalid"
+        case .unverified(let verdict): return verdict.failure?.code.name ?? "invalid"
         }
     }
 

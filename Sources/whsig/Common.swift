@@ -2,8 +2,15 @@ import ArgumentParser
 import Foundation
 import WebhookSignature
 
-extension CryptoBackend: ExpressibleByArgument {}
-extension CanonicalMode: ExpressibleByArgument {}
+extension CryptoBackend: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
+
+extension CanonicalMode: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.name) }
+}
 
 /// `md5` or `sha512`: the algorithm of one signature (`verify --signature`).
 enum SingleAlgorithm: String, ExpressibleByArgument, CaseIterable {
@@ -195,12 +202,16 @@ struct TrustOptions: ParsableArguments {
     @Option(help: "How the body is read: raw (exact bytes), compact or jcs.")
     var canonical: CanonicalMode = .raw
 
+    @Flag(help: "Also check headers the policy does not count (diagnosis only; never changes the verdict).")
+    var checkAll = false
+
     func validate() throws {
         if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
     }
 
     var policy: WebhookPolicy {
-        WebhookPolicy(allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical)
+        WebhookPolicy(
+            allowsLegacyMD5: allowMD5, requiresBothSignatures: requireBoth, canonicalization: canonical, checksUncountedHeaders: checkAll)
     }
 
     /// The keyring file's keys plus every --key (a key already in the keyring is not added twice).

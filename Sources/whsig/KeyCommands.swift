@@ -293,7 +293,7 @@ struct Digest: AsyncParsableCommand {
         }
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         if json {
-            printJSON(["algorithm": chosen.shortName, "canonical": canonical.rawValue, "digest": hex])
+            printJSON(["algorithm": chosen.shortName, "canonical": canonical.name, "digest": hex])
         } else {
             print(hex)
         }

@@ -34,10 +34,10 @@ func saveKeyring(_ ring: Keyring, to path: String) throws {
 
 func keyringJSON(_ ring: Keyring, at time: UnixTime) -> [[String: Any]] {
     ring.keys.map { key in
-        var entry: [String: Any] = ["id": key.id.hex, "status": key.status(at: time).rawValue, "bits": key.key.bitCount]
+        var entry: [String: Any] = ["id": key.id.hex, "status": key.status(at: time).name, "bits": key.key.bitCount]
         entry["label"] = key.label ?? NSNull()
-        entry["notBefore"] = key.notBefore?.rfc3339 ?? NSNull()
-        entry["notAfter"] = key.notAfter?.rfc3339 ?? NSNull()
+        entry["notBefore"] = key.notBeforeTime?.rfc3339 ?? NSNull()
+        entry["notAfter"] = key.notAfterTime?.rfc3339 ?? NSNull()
         return entry
     }
 }
@@ -64,7 +64,7 @@ struct KeyringAdd: AsyncParsableCommand {
     func run() async throws {
         var ring = try loadKeyringForChange(keyring, create: true)
         let publicKey = try loadAnyKey(key).publicKey
-        let trusted = TrustedKey(key: publicKey, label: label, notBefore: try notBefore.map(parseTime), notAfter: try notAfter.map(parseTime))
+        let trusted = TrustedKey(key: publicKey, label: label, notBefore: try notBefore.map(parseTime)?.seconds, notAfter: try notAfter.map(parseTime)?.seconds)
         try ring.add(trusted)
         try saveKeyring(ring, to: keyring)
         if json {
@@ -98,8 +98,8 @@ struct KeyringList: AsyncParsableCommand {
         }
         if ring.keys.isEmpty { print("(no keys)") }
         for key in ring.keys {
-            let window = "\(key.notBefore?.rfc3339 ?? "-") .. \(key.notAfter?.rfc3339 ?? "-")"
-            let status = key.status(at: time).rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+            let window = "\(key.notBeforeTime?.rfc3339 ?? "-") .. \(key.notAfterTime?.rfc3339 ?? "-")"
+            let status = key.status(at: time).name.padding(toLength: 13, withPad: " ", startingAt: 0)
             print("\(key.id.hex)  \(status)  \((key.label ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0))  \(window)")
         }
     }
@@ -198,12 +198,12 @@ struct Rotate: AsyncParsableCommand {
         }
         var scheduled: [TrustedKey] = []
         for index in ring.keys.indices where ring.keys[index].status(at: now) == .active {
-            if ring.keys[index].notAfter == nil || retireAt < ring.keys[index].notAfter! {
-                try ring.update(at: index) { $0.notAfter = retireAt }
+            if ring.keys[index].notAfterTime == nil || retireAt < ring.keys[index].notAfterTime! {
+                try ring.update(at: index) { $0.notAfterTime = retireAt }
             }
             scheduled.append(ring.keys[index])
         }
-        try ring.add(TrustedKey(key: key.publicKey, label: newLabel, notBefore: now))
+        try ring.add(TrustedKey(key: key.publicKey, label: newLabel, notBefore: now.seconds))
         if !dryRun {
             try SafeFile.writeAtomically(key.encoded(.pem), to: privateKey, mode: 0o600)
             try SafeFile.writeAtomically(key.publicKey.encoded(.base64), to: publicKey, mode: 0o644)

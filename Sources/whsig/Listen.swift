@@ -211,7 +211,7 @@ struct ListenResponder: HTTPResponder {
             line += "none"
         } else {
             line += verdict.checks.map { check in
-                "\(check.header):\(check.isValid ? "valid" : check.outcome.code)\(check.counted ? "" : "(not-counted)")"
+                "\(check.header):\(check.isValid ? "valid" : check.outcome.code.name)\(check.counted ? "" : "(not-counted)")"
             }.joined(separator: ",")
         }
         if let key = verdict.verifiedKey ?? verdict.checks.lazy.compactMap({ $0.outcome.key }).first {

@@ -153,11 +153,11 @@ struct Speed: ParsableCommand {
                 progress.clear()
                 if !json {
                     print(
-                        "\(pad(backend.rawValue, 7))  \(lpad(grouped(result.one.wallRate), 11))  \(lpad(grouped(result.many.wallRate), 11))"
+                        "\(pad(backend.name, 7))  \(lpad(grouped(result.one.wallRate), 11))  \(lpad(grouped(result.many.wallRate), 11))"
                             + "  \(lpad(String(format: "%.2fx", result.speedup), 8))  \(lpad(String(format: "%.2f", result.cpuRatio), 15))")
                 }
                 scaling.append([
-                    "backend": backend.rawValue, "algorithm": "sha512", "bits": size, "threads": threads,
+                    "backend": backend.name, "algorithm": "sha512", "bits": size, "threads": threads,
                     "oneThreadPerSecond": result.one.wallRate.rounded(), "threadsPerSecond": result.many.wallRate.rounded(),
                     "speedup": (result.speedup * 1000).rounded() / 1000,
                     "opsPerCPUSecondRatio": (result.cpuRatio * 1000).rounded() / 1000,
@@ -338,10 +338,8 @@ protocol RawReference: AnyObject {
 
 enum RawReferences {
     static func make(_ backend: CryptoBackend, privateKey: RSAPrivateKey, algorithm: SignatureAlgorithm) throws -> any RawReference {
-        switch backend {
-        case .openssl: return try RawOpenSSL(privateKey: privateKey, algorithm: algorithm)
-        case .gcrypt: return try RawGcrypt(privateKey: privateKey, algorithm: algorithm)
-        }
+        if backend == .gcrypt { return try RawGcrypt(privateKey: privateKey, algorithm: algorithm) }
+        return try RawOpenSSL(privateKey: privateKey, algorithm: algorithm)
     }
 
     static var summary: String {
@@ -573,7 +571,7 @@ enum Table {
         }
 
         var text: String {
-            "\(pad(backend.rawValue, 7)) \(pad(algorithm.shortName, 6)) \(lpad(String(bits), 4))"
+            "\(pad(backend.name, 7)) \(pad(algorithm.shortName, 6)) \(lpad(String(bits), 4))"
                 + "  \(lpad(grouped(verify.ours.cpuRate), 8))  \(lpad(grouped(verify.raw.cpuRate), 7)) \(String(format: "%5.2f", Row.ratio(verify)))"
                 + "  \(lpad(grouped(sign.ours.cpuRate), 7))  \(lpad(grouped(sign.raw.cpuRate), 6)) \(String(format: "%5.2f", Row.ratio(sign)))"
         }
@@ -589,7 +587,7 @@ enum Table {
                 ]
             }
             return [
-                "backend": backend.rawValue, "algorithm": algorithm.shortName, "bits": bits,
+                "backend": backend.name, "algorithm": algorithm.shortName, "bits": bits,
                 "verify": side(verify, verifyReference), "sign": side(sign, signReference),
             ]
         }

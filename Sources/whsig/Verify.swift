@@ -114,14 +114,14 @@ struct Verify: AsyncParsableCommand {
         }
         defer { if let hint { print("hint: \(hint)") } }
         for check in verdict.checks {
-            let state = check.isValid ? "valid" : "invalid"
+            let state = check.isValid ? "valid" : check.outcome.code == .notChecked ? "not checked" : "invalid"
             var line = "\(check.header): \(state) (\(check.algorithm))"
-            if case .valid(let key) = check.outcome {
+            if check.isValid, let key = check.outcome.key {
                 line += " key \(key.id.hex)" + (key.label.map { " (\($0))" } ?? "")
-            } else {
+            } else if check.outcome.code != .notChecked {
                 line += ": \(check.outcome.reason)"
             }
-            if !check.counted { line += " [not counted: pass --allow-md5 to count MD5]" }
+            if !check.counted { line += " [not counted: --allow-md5 counts MD5, --check-all checks it without counting]" }
             print(line)
         }
         if let failure = verdict.failure, verdict.checks.allSatisfy({ $0.isValid || !$0.counted }) {
@@ -136,7 +136,7 @@ func verdictJSON(_ verdict: WebhookVerdict) -> [String: Any] {
         "checks": verdict.checks.map { check -> [String: Any] in
             var entry: [String: Any] = [
                 "header": check.header, "algorithm": check.algorithm.rawValue, "counted": check.counted,
-                "valid": check.isValid, "outcome": check.outcome.code, "reason": check.outcome.reason,
+                "valid": check.isValid, "outcome": check.outcome.code.name, "reason": check.outcome.reason,
             ]
             if let key = check.outcome.key {
                 entry["keyId"] = key.id.hex
@@ -146,7 +146,7 @@ func verdictJSON(_ verdict: WebhookVerdict) -> [String: Any] {
         },
     ]
     if let failure = verdict.failure {
-        object["failure"] = ["code": failure.code, "reason": failure.reason]
+        object["failure"] = ["code": failure.code.name, "reason": failure.reason]
     }
     return object
 }

@@ -77,7 +77,8 @@ typedef int32_t whsig_status;
 
 /*
  * Errors from the Swift library: the negated WebhookSignatureError.Code
- * numbers. whsig_status_string() returns the code's stable name.
+ * numbers. whsig_status_string() returns the code's stable name. The numbers
+ * -22, -27 and -33 are retired: no release returns them, none reuses them.
  */
 /** A required input was empty ("empty_input"). */
 #define WHSIG_ERR_EMPTY_INPUT (-2)
@@ -119,8 +120,6 @@ typedef int32_t whsig_status;
 #define WHSIG_ERR_INVALID_KEY (-20)
 /** A JWK that is not RSA or lacks or mangles a member ("invalid_jwk"). */
 #define WHSIG_ERR_INVALID_JWK (-21)
-/** A signature's text is not standard padded base64 ("invalid_signature_encoding"). */
-#define WHSIG_ERR_INVALID_SIGNATURE_ENCODING (-22)
 /** The crypto library refused the algorithm, e.g. MD5 under libgcrypt FIPS mode ("algorithm_not_allowed"). */
 #define WHSIG_ERR_ALGORITHM_NOT_ALLOWED (-23)
 /** The crypto library failed in a way no input explains ("crypto_library_failure"). */
@@ -129,8 +128,6 @@ typedef int32_t whsig_status;
 #define WHSIG_ERR_INVALID_JSON (-25)
 /** JSON nests deeper than the limit, 512 levels ("nesting_too_deep"). */
 #define WHSIG_ERR_NESTING_TOO_DEEP (-26)
-/** A JSON object names a member twice (JCS) ("duplicate_member_name"). */
-#define WHSIG_ERR_DUPLICATE_MEMBER_NAME (-27)
 /** A JSON number is not a finite IEEE 754 double (JCS) ("invalid_number"). */
 #define WHSIG_ERR_INVALID_NUMBER (-28)
 /** A keyring document that cannot be read or is inconsistent ("invalid_keyring"). */
@@ -141,8 +138,6 @@ typedef int32_t whsig_status;
 #define WHSIG_ERR_INPUT_TOO_LARGE (-31)
 /** Text is not valid UTF-8 where UTF-8 is required ("not_utf8"). */
 #define WHSIG_ERR_NOT_UTF8 (-32)
-/** A malformed header ("invalid_header"). */
-#define WHSIG_ERR_INVALID_HEADER (-33)
 /** Key generation failed ("key_generation_failed"). */
 #define WHSIG_ERR_KEY_GENERATION_FAILED (-34)
 
@@ -204,6 +199,8 @@ typedef enum whsig_canonical_mode {
 #define WHSIG_POLICY_ALLOW_MD5 1u
 /** Require both headers to be present and to verify (implies counting MD5). */
 #define WHSIG_POLICY_REQUIRE_BOTH 2u
+/** Also check a header the policy does not count (diagnosis; never changes the verdict). */
+#define WHSIG_POLICY_CHECK_UNCOUNTED 4u
 
 /** Room for a key id: 64 lowercase hex digits and a NUL. */
 #define WHSIG_KEY_ID_SIZE 65
@@ -302,14 +299,23 @@ void whsig_private_key_free(whsig_private_key *key);
 /* Verifying and signing                                                    */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Signature text, one rule for every function here (and for the Swift API,
+ * the CLI and the middlewares): leading and trailing ASCII whitespace (space,
+ * tab, CR, LF) is trimmed; whatever is then not strict, padded, standard
+ * base64 of exactly the key's modulus length (172 characters for a 1024-bit
+ * key) is an invalid signature (WHSIG_INVALID_SIGNATURE), never an error.
+ * Whitespace inside the value, URL-safe characters, missing padding and
+ * non-zero unused bits are all invalid signatures.
+ */
+
 /**
  * Checks one base64 signature (a header value) over the body bytes as received.
  *
  * Returns WHSIG_OK when it verifies, and WHSIG_INVALID_SIGNATURE for every
  * signature that does not: a tampered body, another key or algorithm, a
  * wrong length, a value not below the modulus, empty text, and text that is
- * not standard padded base64 (undecodable base64 is an invalid signature,
- * not an error, as in the Swift API). Trim surrounding whitespace first.
+ * not a signature under the signature-text rule above.
  *
  * body may be NULL when body_len is 0 (an empty body is valid input).
  * Errors: WHSIG_ERR_NULL_ARGUMENT (key or signature_base64 NULL, body NULL
@@ -407,7 +413,8 @@ size_t whsig_keyring_count(const whsig_keyring *ring);
  * is 0 (the verdict is then WHSIG_INVALID_SIGNATURE: no signature header).
  *
  * policy_flags: 0 (default: `fluent-signature` required, `flex.signature`
- * checked but not counted) or WHSIG_POLICY_ALLOW_MD5 | WHSIG_POLICY_REQUIRE_BOTH.
+ * neither counted nor checked, so it costs nothing) or any of
+ * WHSIG_POLICY_ALLOW_MD5 | WHSIG_POLICY_REQUIRE_BOTH | WHSIG_POLICY_CHECK_UNCOUNTED.
  * mode: how the body is read before hashing (WHSIG_CANONICAL_RAW usually).
  *
  * Returns WHSIG_OK when the delivery is accepted, and then writes the id of

@@ -5,7 +5,7 @@ import CGcrypt
 /// Keys are handed to libgcrypt as S-expressions built once per key from canonical S-expression
 /// bytes assembled in Swift (no variadic `gcry_sexp_build`). Each operation then builds only the
 /// small data S-expression. The engine computes raw RSA; PKCS#1 v1.5 padding is shared Swift code.
-final class GcryptEngine: Engine, @unchecked Sendable {
+final class GcryptEngine: @unchecked Sendable {
     // Safety: every stored property is set once in init and only read afterwards.
     static let shared = GcryptEngine()
 
@@ -116,28 +116,27 @@ final class GcryptEngine: Engine, @unchecked Sendable {
         }
     }
 
-    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> any EngineHasher {
+    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> GcryptHasher {
         try GcryptHasher(algo: allowedAlgo(algorithm), byteCount: algorithm.byteCount)
     }
 
     // MARK: Keys
 
-    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> any EnginePublicKey {
+    /// The key as two MPIs, n and e, built once. The public operation is done with the MPI API
+    /// (`gcry_mpi_powm`), not `gcry_pk_encrypt` or `gcry_pk_verify`: in FIPS mode libgcrypt's pk
+    /// functions refuse every RSA key under 2048 bits ("Invalid value"), verification included,
+    /// while FIPS 140 (SP 800-131A) still allows 1024-bit signatures to be verified for legacy use,
+    /// and the platform's keys are 1024-bit. The padding is checked in shared Swift either way.
+    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> GcryptPublicKey {
         try ready()
-        var expression = GcryptSExpression()
-        expression.open("public-key")
-        expression.open("rsa")
-        expression.number("n", components.modulus)
-        expression.number("e", components.publicExponent)
-        expression.close()
-        expression.close()
-        let key = try expression.parse("building a public key")
-        return GcryptPublicKey(key: key, modulus: components.modulus)
+        let what = "building a public key"
+        let n = try GcryptMPI(components.modulus, what), e = try GcryptMPI(components.publicExponent, what)
+        return GcryptPublicKey(n: n, e: e, modulus: components.modulus)
     }
 
     /// Builds libgcrypt's private key. The parts were checked to fit together in shared code
-    /// (`OpenSSLEngine.checkPrivateComponents`), so only the prime order needs care here.
-    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
+    /// (`RSAPrivateComponents.checkConsistency`), so only the prime order needs care here.
+    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> GcryptPrivateKey {
         try ready()
         let what = "building a private key"
         let p = try GcryptMPI(c.prime1, what), q = try GcryptMPI(c.prime2, what)
@@ -270,37 +269,55 @@ final class GcryptEngine: Engine, @unchecked Sendable {
     }
 }
 
-/// An RSA public key in libgcrypt: the key S-expression, built once.
-final class GcryptPublicKey: EnginePublicKey, @unchecked Sendable {
-    // Safety: the S-expression is never mutated after creation, and libgcrypt's pk functions only read it.
-    private let key: gcry_sexp_t
-    private let operand: GcryptRawOperand
+/// An RSA public key in libgcrypt: its modulus and exponent as MPIs, built once.
+final class GcryptPublicKey: @unchecked Sendable {
+    // Safety: n and e are never mutated after creation; gcry_mpi_powm only reads its base,
+    // exponent and modulus (it copies the modulus to normalise it) and writes only its result.
+    private let n: GcryptMPI
+    private let e: GcryptMPI
     let modulus: UnsafeRawBufferPointer
-    let engine = Unmanaged.passUnretained(GcryptEngine.shared)
 
-    init(key: gcry_sexp_t, modulus: [UInt8]) {
-        self.key = key
-        self.operand = GcryptRawOperand(byteCount: modulus.count)
+    init(n: GcryptMPI, e: GcryptMPI, modulus: [UInt8]) {
+        self.n = n
+        self.e = e
         self.modulus = UnsafeRawBufferPointer(ownedCopyOf: modulus)
     }
 
-    deinit {
-        gcry_sexp_release(key)
-        modulus.deallocate()
-    }
+    deinit { modulus.deallocate() }
 
-    /// s^e mod n with `gcry_pk_encrypt` on `(data (flags raw)(value s))`, read from `(enc-val (rsa (a …)))`.
+    /// s^e mod n with `gcry_mpi_powm`, written big-endian and left-padded to the modulus length.
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
-        try operand.apply(gcry_pk_encrypt, key, signature, result: "a", into: output, "applying the public key") { err in
-            GcryptEngine.failure("applying the public key", err)
+        let what = "applying the public key"
+        var base: gcry_mpi_t? = nil
+        let err = gcry_mpi_scan(&base, GCRYMPI_FMT_USG, signature.baseAddress, signature.count, nil)
+        guard err == 0, let base else {
+            gcry_mpi_release(base)
+            throw GcryptEngine.failure(what, err)
         }
+        defer { gcry_mpi_release(base) }
+        guard let result = gcry_mpi_new(UInt32(output.count * 8)) else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): out of memory")
+        }
+        defer { gcry_mpi_release(result) }
+        gcry_mpi_powm(result, base, e.raw, n.raw)
+        let length = (Int(gcry_mpi_get_nbits(result)) + 7) / 8
+        guard length <= output.count else {
+            throw WebhookSignatureError(.cryptoLibraryFailure, "libgcrypt failed while \(what): its result is longer than the modulus")
+        }
+        let padding = output.count - length
+        UnsafeMutableRawBufferPointer(rebasing: output[0..<padding]).initializeMemory(as: UInt8.self, repeating: 0)
+        guard length > 0 else { return }
+        var written = 0
+        let printed = gcry_mpi_print(
+            GCRYMPI_FMT_USG, output.baseAddress.map { ($0 + padding).assumingMemoryBound(to: UInt8.self) }, length, &written, result)
+        guard printed == 0, written == length else { throw GcryptEngine.failure(what, printed) }
     }
 }
 
 /// An RSA private key in libgcrypt: the key S-expression, built once.
-final class GcryptPrivateKey: EnginePrivateKey, @unchecked Sendable {
+final class GcryptPrivateKey: @unchecked Sendable {
     // Safety: the S-expression is never mutated after creation, and libgcrypt's pk functions only
     // read it (blinding uses libgcrypt's internally locked nonce generator).
     private let key: gcry_sexp_t
@@ -346,8 +363,8 @@ final class GcryptRawOperand: @unchecked Sendable {
 
     deinit { prefix.deallocate() }
 
-    /// The one shape of both raw RSA operations (`gcry_pk_encrypt` for the public key,
-    /// `gcry_pk_sign` for the private one): the operand in, the number in list `result` out,
+    /// The raw private operation (`gcry_pk_sign` with flags raw): the operand in, the number in
+    /// list `result` out,
     /// left-padded to `output.count`. `failure` names a libgcrypt error.
     func apply(
         _ operation: @convention(c) (UnsafeMutablePointer<gcry_sexp_t?>?, gcry_sexp_t?, gcry_sexp_t?) -> gcry_error_t,
@@ -446,7 +463,7 @@ struct GcryptSExpression {
 }
 
 /// A libgcrypt big number that is released with its owner, so that every error path frees it.
-final class GcryptMPI {
+final class GcryptMPI: @unchecked Sendable {
     let raw: gcry_mpi_t
 
     init(owning raw: gcry_mpi_t) { self.raw = raw }
@@ -493,7 +510,7 @@ final class GcryptMPI {
 }
 
 /// A streaming hash on a gcry_md handle.
-final class GcryptHasher: EngineHasher {
+final class GcryptHasher {
     private let handle: gcry_md_hd_t
     private let algo: Int32
     private let byteCount: Int

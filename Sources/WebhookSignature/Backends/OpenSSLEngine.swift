@@ -1,7 +1,7 @@
 import COpenSSL
 
 /// The OpenSSL 3 (libcrypto) backend.
-final class OpenSSLEngine: Engine, @unchecked Sendable {
+final class OpenSSLEngine: @unchecked Sendable {
     // Safety: the fetched EVP_MD objects are immutable after init and OpenSSL allows sharing them.
     static let shared = OpenSSLEngine()
 
@@ -64,16 +64,16 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
         }
     }
 
-    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> any EngineHasher {
+    func makeHasher(_ algorithm: DigestAlgorithm) throws(WebhookSignatureError) -> OpenSSLHasher {
         try OpenSSLHasher(md: md(algorithm))
     }
 
-    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> any EnginePublicKey {
+    func makePublicKey(_ components: RSAPublicComponents) throws(WebhookSignatureError) -> OpenSSLPublicKey {
         let pkey = try OpenSSLEngine.buildKey([(COpenSSL_OSSL_PKEY_PARAM_RSA_N(), components.modulus), (COpenSSL_OSSL_PKEY_PARAM_RSA_E(), components.publicExponent)], selection: COpenSSL_EVP_PKEY_PUBLIC_KEY())
-        return OpenSSLPublicKey(pkey: pkey, modulus: components.modulus, engine: self)
+        return OpenSSLPublicKey(pkey: pkey, modulus: components.modulus)
     }
 
-    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> any EnginePrivateKey {
+    func makePrivateKey(_ c: RSAPrivateComponents) throws(WebhookSignatureError) -> OpenSSLPrivateKey {
         let pkey = try OpenSSLEngine.buildKey(
             [
                 (COpenSSL_OSSL_PKEY_PARAM_RSA_N(), c.publicComponents.modulus),
@@ -136,56 +136,6 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
         return key
     }
 
-    /// Checks that a private key's parts belong together, for every backend alike: p·q = n,
-    /// e·d ≡ 1 modulo p-1 and q-1, dp = d mod (p-1) (as e·dp ≡ 1), dq likewise, and qinv·q ≡ 1 mod p.
-    ///
-    /// Why here and once: OpenSSL signs with dp, dq and qinv and silently falls back to d when
-    /// they are wrong, while libgcrypt uses d and its own u; refusing every inconsistent key up
-    /// front makes both backends accept exactly the same keys. OpenSSL's big numbers do the
-    /// arithmetic whichever backend the key is for (both libraries are always linked).
-    static func checkPrivateComponents(_ c: RSAPrivateComponents) throws(WebhookSignatureError) {
-        guard let bnCtx = BN_CTX_new() else { throw failure("checking a key") }
-        defer { BN_CTX_free(bnCtx) }
-        var numbers: [OpaquePointer] = []
-        defer { for bn in numbers { BN_clear_free(bn) } }
-        func number(_ bytes: [UInt8]) throws(WebhookSignatureError) -> OpaquePointer {
-            guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw failure("checking a key") }
-            numbers.append(bn)
-            return bn
-        }
-        func scratch() throws(WebhookSignatureError) -> OpaquePointer {
-            guard let bn = BN_new() else { throw failure("checking a key") }
-            numbers.append(bn)
-            return bn
-        }
-        let n = try number(c.publicComponents.modulus), e = try number(c.publicComponents.publicExponent)
-        let d = try number(c.privateExponent), p = try number(c.prime1), q = try number(c.prime2)
-        let dp = try number(c.exponent1), dq = try number(c.exponent2), qinv = try number(c.coefficient)
-        let t = try scratch(), pMinus1 = try scratch(), qMinus1 = try scratch()
-        guard BN_mul(t, p, q, bnCtx) == 1 else { throw failure("checking a key") }
-        if BN_cmp(t, n) != 0 {
-            throw WebhookSignatureError(.invalidKey, "the private key's primes do not multiply to its modulus")
-        }
-        guard BN_sub(pMinus1, p, BN_value_one()) == 1, BN_sub(qMinus1, q, BN_value_one()) == 1 else {
-            throw failure("checking a key")
-        }
-        func isOne(_ a: OpaquePointer, times b: OpaquePointer, modulo m: OpaquePointer) throws(WebhookSignatureError) -> Bool {
-            guard BN_mod_mul(t, a, b, m, bnCtx) == 1 else { throw failure("checking a key") }
-            return BN_is_one(t) == 1
-        }
-        guard try isOne(e, times: d, modulo: pMinus1), try isOne(e, times: d, modulo: qMinus1) else {
-            throw WebhookSignatureError(.invalidKey, "the private exponent d does not match the public exponent and primes")
-        }
-        guard BN_cmp(dp, pMinus1) < 0, BN_cmp(dq, qMinus1) < 0, try isOne(e, times: dp, modulo: pMinus1),
-            try isOne(e, times: dq, modulo: qMinus1)
-        else {
-            throw WebhookSignatureError(.invalidKey, "the CRT exponents dp and dq do not match d and the primes")
-        }
-        guard BN_cmp(qinv, p) < 0, try isOne(qinv, times: q, modulo: p) else {
-            throw WebhookSignatureError(.invalidKey, "the CRT coefficient qinv is not the inverse of q modulo p")
-        }
-    }
-
     /// An error for a libcrypto call that failed, with OpenSSL's own message; clears this thread's error queue.
     static func failure(_ what: String) -> WebhookSignatureError {
         let code = ERR_get_error()
@@ -198,17 +148,15 @@ final class OpenSSLEngine: Engine, @unchecked Sendable {
 }
 
 /// An RSA public key in OpenSSL, with a pool of contexts initialised for raw public operations.
-final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
+final class OpenSSLPublicKey: @unchecked Sendable {
     // Safety: the EVP_PKEY is never mutated after creation; contexts are used one thread at a time via the pool.
     private let pkey: OpaquePointer
     private let contexts: ContextPool
     let modulus: UnsafeRawBufferPointer
-    let engine: Unmanaged<OpenSSLEngine>
 
-    init(pkey: OpaquePointer, modulus: [UInt8], engine: OpenSSLEngine) {
+    init(pkey: OpaquePointer, modulus: [UInt8]) {
         self.pkey = pkey
         self.modulus = UnsafeRawBufferPointer(ownedCopyOf: modulus)
-        self.engine = Unmanaged.passUnretained(engine)
         // Verify-recover without padding: the padding is checked in Swift (PKCS1), identically for both backends.
         self.contexts = OpenSSLRawOperation.contexts(for: pkey, initialise: EVP_PKEY_verify_recover_init)
     }
@@ -226,7 +174,7 @@ final class OpenSSLPublicKey: EnginePublicKey, @unchecked Sendable {
 }
 
 /// An RSA private key in OpenSSL, with a pool of contexts initialised for raw private operations.
-final class OpenSSLPrivateKey: EnginePrivateKey, @unchecked Sendable {
+final class OpenSSLPrivateKey: @unchecked Sendable {
     private let pkey: OpaquePointer
     private let contexts: ContextPool
 
@@ -288,7 +236,7 @@ enum OpenSSLRawOperation {
 }
 
 /// A streaming hash on an EVP_MD_CTX.
-final class OpenSSLHasher: EngineHasher {
+final class OpenSSLHasher {
     private let ctx: OpaquePointer
 
     init(md: OpaquePointer) throws(WebhookSignatureError) {

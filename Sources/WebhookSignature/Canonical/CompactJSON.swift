@@ -4,15 +4,23 @@
 /// byte. One pass over the input writes straight into an output buffer sized to the input, since the
 /// output is never longer.
 enum CompactJSON {
-    static func compact(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> [UInt8] {
+    static func compact(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(WebhookSignatureError) -> [UInt8] {
         guard let source = input.baseAddress, input.count > 0 else {
             throw JSONError.syntax(0, "expected a JSON value, found end of input")
         }
-        return try [UInt8](unsafeUninitializedCapacity: input.count) { output, initializedCount in
+        var failure: WebhookSignatureError? = nil
+        let output = [UInt8](unsafeUninitializedCapacity: input.count) { output, initializedCount in
             var writer = Writer(source: source, output: output.baseAddress!)
-            try JSONScanner(input, maxDepth: maxDepth).scan(into: &writer)
-            initializedCount = writer.length
+            do throws(WebhookSignatureError) {
+                try JSONScanner(input, maxDepth: maxDepth).scan(into: &writer)
+                initializedCount = writer.length
+            } catch {
+                failure = error
+                initializedCount = 0
+            }
         }
+        if let failure { throw failure }
+        return output
     }
 
     /// Copies every token to the output; whitespace never reaches it.

@@ -5,7 +5,7 @@
 /// out with an explicit stack. Strings are re-escaped minimally, numbers go through IEEE 754 doubles and
 /// ECMAScript formatting, and duplicate member names are refused.
 enum JCS {
-    static func canonicalize(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> [UInt8] {
+    static func canonicalize(_ input: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(WebhookSignatureError) -> [UInt8] {
         guard input.count > 0 else {
             throw JSONError.syntax(0, "expected a JSON value, found end of input")
         }
@@ -99,7 +99,7 @@ enum JCS {
             add(Node(kind: .array, start: start, count: count, offset: offset))
         }
 
-        mutating func endObject(at offset: Int) throws {
+        mutating func endObject(at offset: Int) throws(WebhookSignatureError) {
             let first = frames.removeLast()
             var members: [(name: Int, value: Int)] = []
             members.reserveCapacity((pending.count - first) / 2)
@@ -110,7 +110,7 @@ enum JCS {
             }
             pending.removeSubrange(first...)
 
-            var duplicate: (name: Int, offset: Int)? = nil
+            // Duplicate names were refused by the scanner; equal names cannot meet here.
             if members.count > 1 {
                 let source = scanner.buffer
                 extra.withUnsafeBufferPointer { extraBytes in
@@ -120,27 +120,9 @@ enum JCS {
                             let base = node.kind == .plainString ? source : extraBytes
                             return UnsafeBufferPointer(rebasing: base[node.start..<node.start + node.count])
                         }
-                        // Equal names end up adjacent, in document order.
-                        members.sort { a, b in
-                            let order = compareUTF16(name(a.name), name(b.name))
-                            return order != 0 ? order < 0 : nodeList[a.name].offset < nodeList[b.name].offset
-                        }
-                        // Report the earliest second occurrence of any name, in document order.
-                        for m in 1..<members.count
-                        where compareUTF16(name(members[m - 1].name), name(members[m].name)) == 0 {
-                            let later = nodeList[members[m].name].offset
-                            if duplicate == nil || later < duplicate!.offset {
-                                duplicate = (members[m].name, later)
-                            }
-                        }
+                        members.sort { a, b in compareUTF16(name(a.name), name(b.name)) < 0 }
                     }
                 }
-            }
-            if let duplicate {
-                let text = String(decoding: nameBytes(duplicate.name), as: UTF8.self)
-                throw WebhookSignatureError(
-                    .duplicateMemberName,
-                    "duplicate member name \(debugQuoted(text)) at byte offset \(duplicate.offset) (not allowed in JCS)")
             }
             let start = children.count
             for member in members {
@@ -150,26 +132,11 @@ enum JCS {
             add(Node(kind: .object, start: start, count: members.count, offset: offset))
         }
 
-        private func nameBytes(_ index: Int) -> [UInt8] {
-            let node = nodes[index]
-            if node.kind == .plainString {
-                return Array(scanner.buffer[node.start..<node.start + node.count])
-            }
-            return Array(extra[node.start..<node.start + node.count])
-        }
-
-        private func debugQuoted(_ text: String) -> String {
-            var out: [UInt8] = []
-            var copy = text
-            copy.withUTF8 { appendEscapedJSONString($0, to: &out) }
-            return String(decoding: out, as: UTF8.self)
-        }
-
-        mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws {
+        mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError) {
             try string(start: start, end: end, hasEscapes: hasEscapes)
         }
 
-        mutating func string(start: Int, end: Int, hasEscapes: Bool) throws {
+        mutating func string(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError) {
             if hasEscapes {
                 let first = extra.count
                 try scanner.decodeString(start: start, end: end, into: &extra)
@@ -179,7 +146,7 @@ enum JCS {
             }
         }
 
-        mutating func number(start: Int, end: Int, isInteger: Bool) throws {
+        mutating func number(start: Int, end: Int, isInteger: Bool) throws(WebhookSignatureError) {
             let source = scanner.buffer
             let length = end - start
             let negative = source[start] == ASCII.minus

@@ -7,15 +7,15 @@
 ///
 /// Offsets index the scanned buffer. String tokens span the opening quote to one past the closing quote.
 protocol JSONTokenSink {
-    mutating func beginArray(at offset: Int) throws
-    mutating func endArray(at offset: Int) throws
-    mutating func beginObject(at offset: Int) throws
-    mutating func endObject(at offset: Int) throws
-    mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws
+    mutating func beginArray(at offset: Int) throws(WebhookSignatureError)
+    mutating func endArray(at offset: Int) throws(WebhookSignatureError)
+    mutating func beginObject(at offset: Int) throws(WebhookSignatureError)
+    mutating func endObject(at offset: Int) throws(WebhookSignatureError)
+    mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError)
     mutating func nameSeparator()
     mutating func valueSeparator()
-    mutating func string(start: Int, end: Int, hasEscapes: Bool) throws
-    mutating func number(start: Int, end: Int, isInteger: Bool) throws
+    mutating func string(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError)
+    mutating func number(start: Int, end: Int, isInteger: Bool) throws(WebhookSignatureError)
     /// `true`, `false` or `null`; the first byte tells which.
     mutating func literal(start: Int, end: Int)
 }
@@ -88,6 +88,17 @@ enum JSONError {
     }
 }
 
+/// The member names of the open objects, innermost last.
+struct MemberNames {
+    private var levels: [Set<[UInt8]>] = []
+
+    mutating func open() { levels.append([]) }
+    mutating func close() { levels.removeLast() }
+
+    /// Adds a name to the innermost object; false when it was there already.
+    mutating func insert(_ name: [UInt8]) -> Bool { levels[levels.count - 1].insert(name).inserted }
+}
+
 /// A strict RFC 8259 scanner over contiguous bytes.
 struct JSONScanner {
     let buffer: UnsafeBufferPointer<UInt8>
@@ -98,7 +109,7 @@ struct JSONScanner {
         self.maxDepth = maxDepth
     }
 
-    static func checkMaxDepth(_ maxDepth: Int) throws {
+    static func checkMaxDepth(_ maxDepth: Int) throws(WebhookSignatureError) {
         if maxDepth < 0 {
             throw WebhookSignatureError(.invalidArgument, "maxDepth must not be negative (got \(maxDepth))")
         }
@@ -107,7 +118,7 @@ struct JSONScanner {
     // MARK: Driver
 
     /// Scans exactly one JSON value (with optional surrounding whitespace) and reports it to `sink`.
-    func scan<Sink: JSONTokenSink>(into sink: inout Sink) throws {
+    func scan<Sink: JSONTokenSink>(into sink: inout Sink) throws(WebhookSignatureError) {
         let p = buffer
         let n = p.count
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF {
@@ -116,6 +127,10 @@ struct JSONScanner {
         // Open containers: 0 for an array, 1 for an object. Never longer than maxDepth.
         var stack: [UInt8] = []
         stack.reserveCapacity(Swift.min(maxDepth, 64))
+        // The member names seen so far in each open object: a name given twice is refused in every
+        // document this package reads (keyrings, JWKs, events, canonical input), since JSON readers
+        // disagree on which value wins (the first here once, the last in Python, jq, JavaScript, Go).
+        var names = MemberNames()
         var i = 0
 
         valueLoop: while true {
@@ -134,7 +149,8 @@ struct JSONScanner {
                     i += 1
                 } else {
                     stack.append(1)
-                    i = try scanMemberName(i, &sink)
+                    names.open()
+                    i = try scanMemberName(i, &sink, &names)
                     continue valueLoop
                 }
             case ASCII.openBracket:
@@ -192,7 +208,7 @@ struct JSONScanner {
                     sink.valueSeparator()
                     i += 1
                     if isObject {
-                        i = try scanMemberName(skipWhitespace(i), &sink)
+                        i = try scanMemberName(skipWhitespace(i), &sink, &names)
                     }
                     continue valueLoop
                 }
@@ -201,6 +217,7 @@ struct JSONScanner {
                         throw JSONError.syntax(i, "expected ',' or '}', found \(JSONError.describe(p, i))")
                     }
                     stack.removeLast()
+                    names.close()
                     try sink.endObject(at: i)
                 } else {
                     guard c == ASCII.closeBracket else {
@@ -237,12 +254,22 @@ struct JSONScanner {
 
     /// Scans `"name" :` starting at `i`; returns the index after the colon.
     @inline(__always)
-    private func scanMemberName<Sink: JSONTokenSink>(_ i: Int, _ sink: inout Sink) throws -> Int {
+    private func scanMemberName<Sink: JSONTokenSink>(_ i: Int, _ sink: inout Sink, _ names: inout MemberNames) throws(WebhookSignatureError) -> Int {
         let p = buffer
         guard i < p.count, p[i] == ASCII.quote else {
             throw JSONError.syntax(i, "expected a member name string, found \(JSONError.describe(p, i))")
         }
         let (end, escaped) = try scanString(i)
+        var name: [UInt8] = []
+        if escaped, (try? decodeString(start: i, end: end, into: &name)) != nil {
+            // Compared unescaped: "a" and "\u0061" name the same member.
+        } else {
+            name = Array(p[(i + 1)..<(end - 1)])
+        }
+        if !names.insert(name) {
+            throw JSONError.syntax(
+                i, "duplicate member name \"\(String(decoding: name, as: UTF8.self))\" (a name may appear once per object)")
+        }
         try sink.memberName(start: i, end: end, hasEscapes: escaped)
         let colon = skipWhitespace(end)
         guard colon < p.count, p[colon] == ASCII.colon else {
@@ -252,7 +279,7 @@ struct JSONScanner {
         return colon + 1
     }
 
-    private func scanLiteral(_ i: Int, _ word: [UInt8], _ name: String) throws -> Int {
+    private func scanLiteral(_ i: Int, _ word: [UInt8], _ name: String) throws(WebhookSignatureError) -> Int {
         let p = buffer
         for k in 0..<word.count {
             let j = i + k
@@ -268,7 +295,7 @@ struct JSONScanner {
 
     /// Scans a number; returns one past its end and whether it has neither fraction nor exponent.
     @inline(__always)
-    func scanNumber(_ start: Int) throws -> (end: Int, isInteger: Bool) {
+    func scanNumber(_ start: Int) throws(WebhookSignatureError) -> (end: Int, isInteger: Bool) {
         let p = buffer
         let n = p.count
         var j = start
@@ -324,7 +351,7 @@ struct JSONScanner {
     /// Scans a string starting at its opening quote; returns one past the closing quote and whether it
     /// holds any escape. Validates escapes, control characters and UTF-8.
     @inline(__always)
-    func scanString(_ quote: Int) throws -> (end: Int, hasEscapes: Bool) {
+    func scanString(_ quote: Int) throws(WebhookSignatureError) -> (end: Int, hasEscapes: Bool) {
         let p = buffer
         let n = p.count
         let base = UnsafeRawPointer(p.baseAddress!)
@@ -356,7 +383,7 @@ struct JSONScanner {
     }
 
     /// Validates the escape whose backslash is at `i`; returns the index after it.
-    private func scanEscape(_ i: Int) throws -> Int {
+    private func scanEscape(_ i: Int) throws(WebhookSignatureError) -> Int {
         let p = buffer
         let n = p.count
         guard i + 1 < n else {
@@ -380,7 +407,7 @@ struct JSONScanner {
     }
 
     /// Validates the UTF-8 sequence whose first byte (>= 0x80) is at `i`; returns its length.
-    private func utf8SequenceLength(at i: Int) throws -> Int {
+    private func utf8SequenceLength(at i: Int) throws(WebhookSignatureError) -> Int {
         let p = buffer
         let n = p.count
         let lead = p[i]
@@ -442,7 +469,7 @@ struct JSONScanner {
     /// Appends the unescaped UTF-8 of the already validated string token `start..<end` (quotes included).
     ///
     /// Throws ``WebhookSignatureError/Code/invalidJSON`` for a `\u` escape of a lone surrogate.
-    func decodeString(start: Int, end: Int, into out: inout [UInt8]) throws {
+    func decodeString(start: Int, end: Int, into out: inout [UInt8]) throws(WebhookSignatureError) {
         let p = buffer
         var i = start + 1
         let last = end - 1  // the closing quote

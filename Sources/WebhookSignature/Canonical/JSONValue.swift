@@ -5,7 +5,7 @@
 ///
 /// Equality and hashing are structural and follow Swift's `String` rules for names and strings
 /// (canonically equivalent Unicode compares equal); numbers compare by lexeme, so `1.0 != 1`.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     /// The literal `null`.
     ///
     /// Use it for a member that is present but empty; ``isNull`` tests for it.
@@ -35,20 +35,20 @@ public enum JSONValue: Sendable, Hashable {
 /// One member of a JSON object: a name and a value.
 ///
 /// Use it to read or build ``JSONValue/object(_:)`` values, which keep members in order and may repeat names.
-public struct JSONMember: Sendable, Hashable {
+package struct JSONMember: Sendable, Hashable {
     /// The member's name, unescaped.
     ///
     /// Use it to match members by name; it is written back with minimal escaping.
-    public var name: String
+    package var name: String
     /// The member's value.
     ///
     /// Use it to read or replace what the member holds.
-    public var value: JSONValue
+    package var value: JSONValue
 
     /// Creates a member from a name and a value.
     ///
     /// Use it to build objects to write, for example a keyring entry.
-    public init(name: String, value: JSONValue) {
+    package init(name: String, value: JSONValue) {
         self.name = name
         self.value = value
     }
@@ -59,7 +59,7 @@ extension JSONValue {
     ///
     /// Use it to read JSON whose structure matters (JWK keys, keyring files); use
     /// ``Canonicalizer/canonicalize(_:mode:maxDepth:)`` to canonicalise a body for signing.
-    /// The grammar and errors are those of ``CanonicalMode/compact`` (so duplicate names are kept), except
+    /// The grammar and errors are those of ``CanonicalMode/compact`` (a member name given twice in one object is refused), except
     /// that a `\u` escape of a lone surrogate is ``WebhookSignatureError/Code/invalidJSON``, since a Swift
     /// `String` cannot hold it.
     /// - Parameters:
@@ -68,16 +68,16 @@ extension JSONValue {
     ///     compares nested values recursively, so deeper values could exhaust a thread's stack.
     /// - Throws: ``WebhookSignatureError`` with code `invalidJSON`, `notUTF8` or `nestingTooDeep` (the
     ///   reason naming the byte offset), or `invalidArgument` for a `maxDepth` below 0 or above 10,000.
-    public static func parse(
+    package static func parse(
         _ bytes: some Collection<UInt8>,
         maxDepth: Int = Canonicalizer.defaultMaxDepth
-    ) throws -> JSONValue {
+    ) throws(WebhookSignatureError) -> JSONValue {
         try JSONScanner.checkMaxDepth(maxDepth)
         if maxDepth > maxParseDepth {
             throw WebhookSignatureError(
                 .invalidArgument, "maxDepth \(maxDepth) is above \(maxParseDepth), the most JSONValue.parse supports")
         }
-        return try withContiguousBytes(bytes) { buffer in
+        return try withContiguousBytes(bytes) { (buffer) throws(WebhookSignatureError) in
             guard buffer.count > 0 else {
                 throw JSONError.syntax(0, "expected a JSON value, found end of input")
             }
@@ -95,7 +95,7 @@ extension JSONValue {
     ///
     /// Use it for JSON held as text, such as a JWK pasted on a command line.
     /// - Throws: ``WebhookSignatureError`` as the byte-based `parse` does.
-    public static func parse(_ text: String, maxDepth: Int = Canonicalizer.defaultMaxDepth) throws -> JSONValue {
+    package static func parse(_ text: String, maxDepth: Int = Canonicalizer.defaultMaxDepth) throws(WebhookSignatureError) -> JSONValue {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
@@ -103,7 +103,7 @@ extension JSONValue {
     /// an object or has no such member.
     ///
     /// Use it to read a known member, for example `jwk[member: "kty"]?.stringValue`.
-    public subscript(member name: String) -> JSONValue? {
+    package subscript(member name: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         for member in members where member.name.unicodeScalars.elementsEqual(name.unicodeScalars) {
             return member.value
@@ -114,7 +114,7 @@ extension JSONValue {
     /// The string, if this is a string.
     ///
     /// Use it to read a member that must be a string; nil means it is missing or of another type.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
@@ -122,7 +122,7 @@ extension JSONValue {
     /// The Boolean, if this is `true` or `false`.
     ///
     /// Use it to read a flag; nil means the value is of another type.
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
@@ -130,7 +130,7 @@ extension JSONValue {
     /// The number's lexeme as written, if this is a number.
     ///
     /// Use it to read a number without losing digits; convert it with `Int(_:)` or `Double(_:)` as needed.
-    public var numberLexeme: String? {
+    package var numberLexeme: String? {
         if case .number(let lexeme) = self { return lexeme }
         return nil
     }
@@ -138,7 +138,7 @@ extension JSONValue {
     /// The elements, if this is an array.
     ///
     /// Use it to iterate a list such as a keyring's keys.
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let values) = self { return values }
         return nil
     }
@@ -146,7 +146,7 @@ extension JSONValue {
     /// The members in document order (duplicates kept), if this is an object.
     ///
     /// Use it to iterate an object or to check for unknown or repeated members.
-    public var objectMembers: [JSONMember]? {
+    package var objectMembers: [JSONMember]? {
         if case .object(let members) = self { return members }
         return nil
     }
@@ -154,7 +154,7 @@ extension JSONValue {
     /// Whether this is `null`.
     ///
     /// Use it to tell an explicit `null` member from a missing one (which ``subscript(member:)`` reports as nil).
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
@@ -164,7 +164,7 @@ extension JSONValue {
     ///
     /// Use it to write JSON files such as keyrings. A ``number(_:)`` lexeme is written as is, so it must
     /// be a valid JSON number for the output to be valid JSON. Deep values are written without recursion.
-    public func compactBytes() -> [UInt8] {
+    package func compactBytes() -> [UInt8] {
         var out: [UInt8] = []
         enum Frame {
             case array([JSONValue], Int)
@@ -266,7 +266,7 @@ struct ValueBuilder: JSONTokenSink {
         }
     }
 
-    private mutating func decode(start: Int, end: Int, hasEscapes: Bool) throws -> String {
+    private mutating func decode(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError) -> String {
         if !hasEscapes {
             return String(decoding: UnsafeBufferPointer(rebasing: scanner.buffer[start + 1..<end - 1]), as: UTF8.self)
         }
@@ -288,11 +288,11 @@ struct ValueBuilder: JSONTokenSink {
         add(.object(frame.members))
     }
 
-    mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws {
+    mutating func memberName(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError) {
         frames[frames.count - 1].name = try decode(start: start, end: end, hasEscapes: hasEscapes)
     }
 
-    mutating func string(start: Int, end: Int, hasEscapes: Bool) throws {
+    mutating func string(start: Int, end: Int, hasEscapes: Bool) throws(WebhookSignatureError) {
         add(.string(try decode(start: start, end: end, hasEscapes: hasEscapes)))
     }
 

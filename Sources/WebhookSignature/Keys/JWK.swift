@@ -7,10 +7,8 @@ enum JWK {
         let value: JSONValue
         do {
             value = try JSONValue.parse(bytes, maxDepth: 16)
-        } catch let error as WebhookSignatureError {
-            throw WebhookSignatureError(.invalidJWK, "the key looks like a JWK but is not valid JSON: \(error.reason)")
         } catch {
-            throw WebhookSignatureError(.invalidJWK, "the key looks like a JWK but is not valid JSON: \(error)")
+            throw WebhookSignatureError(.invalidJWK, "the key looks like a JWK but is not valid JSON: \(error.reason)")
         }
         guard value.objectMembers != nil else { throw WebhookSignatureError(.invalidJWK, "a JWK must be a JSON object") }
         if value[member: "keys"] != nil {

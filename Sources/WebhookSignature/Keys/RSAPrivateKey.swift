@@ -5,7 +5,7 @@
 /// parts are checked to fit together when it is created.
 public struct RSAPrivateKey: Sendable {
     let components: RSAPrivateComponents
-    let native: any EnginePrivateKey
+    let native: NativePrivateKey
     /// The matching public key (on the same backend).
     public let publicKey: RSAPublicKey
     /// How the key was given, when it was parsed.
@@ -15,8 +15,8 @@ public struct RSAPrivateKey: Sendable {
         self.components = components
         self.format = format
         self.publicKey = try RSAPublicKey(components: components.publicComponents, backend: backend, format: nil, certificate: nil)
-        try OpenSSLEngine.checkPrivateComponents(components)
-        self.native = try backend.engine.makePrivateKey(components)
+        try components.checkConsistency()
+        self.native = try backend.makePrivateKey(components)
         try checkPairwise()
     }
 
@@ -49,7 +49,7 @@ public struct RSAPrivateKey: Sendable {
             throw WebhookSignatureError(
                 .invalidArgument, "key size \(bits) is outside \(RSAPublicComponents.minimumBits)...\(RSAPublicComponents.maximumBits) bits")
         }
-        let components = try backend.engine.generatePrivateKey(bits: bits)
+        let components = try backend.generatePrivateKey(bits: bits)
         try self.init(components: components, backend: backend, format: nil)
     }
 
@@ -81,8 +81,10 @@ public struct RSAPrivateKey: Sendable {
     ///
     /// PKCS#1 v1.5 is deterministic: the same key, algorithm and body always give the same bytes.
     public func signature(for body: some Collection<UInt8>, algorithm: SignatureAlgorithm) throws(WebhookSignatureError) -> [UInt8] {
-        try publicKey.withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
-            try signature(digest: digest, algorithm: algorithm)
+        try withBytes(body) { (bytes) throws(WebhookSignatureError) in
+            try publicKey.native.withDigest(of: bytes, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
+                try signature(digest: digest, algorithm: algorithm)
+            }
         }
     }
 
@@ -105,9 +107,9 @@ public struct RSAPrivateKey: Sendable {
         var output = [UInt8](repeating: 0, count: k)
         try withUnsafeTemporaryAllocation(byteCount: k, alignment: 1) { (em) throws(WebhookSignatureError) in
             PKCS1.encode(digest: digest, algorithm: algorithm, into: em)
-            try typedThrows {
-                try output.withUnsafeMutableBytes { out in try native.privateOperation(UnsafeRawBufferPointer(em), into: out) }
-            }
+            try output.withUnsafeMutableBytes { (out) -> Result<Void, WebhookSignatureError> in
+                Result { () throws(WebhookSignatureError) in try native.privateOperation(UnsafeRawBufferPointer(em), into: out) }
+            }.get()
         }
         return output
     }
@@ -118,14 +120,15 @@ public struct RSAPrivateKey: Sendable {
         let k = publicKey.signatureByteCount
         var probe = [UInt8](repeating: 0, count: 64)
         for i in 0..<probe.count { probe[i] = UInt8(truncatingIfNeeded: i &* 37 &+ 11) }
-        let signed = try typedThrows {
-            try probe.withUnsafeBytes { digest in try signature(digest: digest, algorithm: .sha512WithRSA) }
-        }
-        let ok = try typedThrows {
-            try signed.withUnsafeBytes { sig in
-                try probe.withUnsafeBytes { digest in try publicKey.verifyRaw(sig, digest: digest, algorithm: .sha512WithRSA) }
+        let signed = try probe.withUnsafeBytes { (digest) -> Result<[UInt8], WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try signature(digest: digest, algorithm: .sha512WithRSA) }
+        }.get()
+        let match = try signed.withUnsafeBytes { (sig) -> Result<SignatureMatch, WebhookSignatureError> in
+            probe.withUnsafeBytes { (digest) in
+                Result { () throws(WebhookSignatureError) in try publicKey.native.match(raw: sig, digest: digest, algorithm: .sha512WithRSA) }
             }
-        }
+        }.get()
+        let ok = match == .valid
         guard ok, signed.count == k else {
             throw WebhookSignatureError(.invalidKey, "the private key's parts do not belong together: its signatures do not verify")
         }

@@ -56,7 +56,7 @@ public struct KeyFingerprint: Hashable, Sendable, CustomStringConvertible, Compa
 /// at once. The native key is built once, when the value is created.
 public struct RSAPublicKey: Sendable, Hashable, CustomStringConvertible {
     let components: RSAPublicComponents
-    let native: any EnginePublicKey
+    let native: NativePublicKey
     /// The crypto library that performs this key's operations.
     public let backend: CryptoBackend
     /// The key's id: SHA-256 of its SubjectPublicKeyInfo DER.
@@ -71,17 +71,11 @@ public struct RSAPublicKey: Sendable, Hashable, CustomStringConvertible {
     ) throws(WebhookSignatureError) {
         self.components = components
         self.backend = backend
-        self.native = try backend.engine.makePublicKey(components)
+        self.native = try backend.makePublicKey(components)
         self.format = format
         self.certificate = certificate
         let spki = KeyDER.spkiDER(components)
-        var digest = [UInt8](repeating: 0, count: DigestAlgorithm.sha256.byteCount)
-        try typedThrows {
-            try spki.withUnsafeBytes { input in
-                try digest.withUnsafeMutableBytes { output in try backend.engine.digest(.sha256, input, into: output) }
-            }
-        }
-        self.fingerprint = KeyFingerprint(bytes: digest)
+        self.fingerprint = KeyFingerprint(bytes: try backend.digest(.sha256, of: spki))
     }
 
     /// Parses a public key from text, detecting its format.

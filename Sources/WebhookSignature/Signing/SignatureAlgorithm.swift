@@ -65,11 +65,6 @@ enum PKCS1 {
         0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40,
     ]
 
-    @inline(__always)
-    static func prefix(_ algorithm: SignatureAlgorithm) -> [UInt8] {
-        algorithm == .md5WithRSA ? md5Prefix : sha512Prefix
-    }
-
     /// The same prefixes in memory that lives as long as the process, for the hot path: reading
     /// them writes no reference count (see "The hot path" in Verification.swift). Immutable after
     /// their one-time initialisation, hence safe to share.
@@ -118,16 +113,26 @@ enum PKCS1 {
         return difference == 0
     }
 
-    /// The algorithm whose well-formed EMSA-PKCS1-v1_5 block `em` is, whatever digest it carries.
-    static func identify(_ em: [UInt8]) -> SignatureAlgorithm? {
-        for algorithm in SignatureAlgorithm.allCases {
-            let prefix = prefix(algorithm)
-            let tail = prefix.count + algorithm.digestByteCount
-            let k = em.count
-            guard k >= tail + 11, em[0] == 0, em[1] == 1, em[k - tail - 1] == 0 else { continue }
-            guard em[2..<(k - tail - 1)].allSatisfy({ $0 == 0xFF }) else { continue }
-            if Array(em[(k - tail)..<(k - algorithm.digestByteCount)]) == prefix { return algorithm }
-        }
-        return nil
+    /// What the block `em` (the public operation's output) is, for a signature checked against
+    /// `digest` under `algorithm`. The valid case is decided in constant time over the whole
+    /// block; the others only run once it failed, and read nothing secret (the digest is of a
+    /// public body).
+    static func classify(_ em: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm) -> SignatureMatch {
+        if matches(em, digest: digest, algorithm: algorithm) { return .valid }
+        if isWellFormed(em, algorithm: algorithm) { return .otherDigest }
+        let other: SignatureAlgorithm = algorithm == .md5WithRSA ? .sha512WithRSA : .md5WithRSA
+        if isWellFormed(em, algorithm: other) { return .otherAlgorithm(other) }
+        return .notThisKey
+    }
+
+    /// Whether `em` is a well-formed EMSA-PKCS1-v1_5 block of `algorithm`, whatever digest it carries.
+    static func isWellFormed(_ em: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm) -> Bool {
+        let prefix = algorithm == .md5WithRSA ? md5PrefixBytes : sha512PrefixBytes
+        let tail = prefix.count + algorithm.digestByteCount
+        let k = em.count
+        guard k >= tail + 11, em[0] == 0, em[1] == 1, em[k - tail - 1] == 0 else { return false }
+        for i in 2..<(k - tail - 1) where em[i] != 0xFF { return false }
+        for i in 0..<prefix.count where em[k - tail + i] != prefix[i] { return false }
+        return true
     }
 }

@@ -6,13 +6,13 @@
 public final class BodyDigest {
     /// The algorithm whose digest this computes.
     public let algorithm: SignatureAlgorithm
-    private let hasher: any EngineHasher
+    private let hasher: NativeHasher
     private var finished = false
 
     /// Starts a digest for `algorithm` on `backend`.
     public init(algorithm: SignatureAlgorithm, backend: CryptoBackend = .default) throws(WebhookSignatureError) {
         self.algorithm = algorithm
-        self.hasher = try backend.engine.makeHasher(algorithm.digest)
+        self.hasher = try backend.makeHasher(algorithm.digest)
     }
 
     /// Adds the next chunk of the body.
@@ -32,7 +32,9 @@ public final class BodyDigest {
         guard !finished else { throw WebhookSignatureError(.invalidArgument, "the digest was already finalized") }
         finished = true
         var out = [UInt8](repeating: 0, count: algorithm.digestByteCount)
-        try typedThrows { try out.withUnsafeMutableBytes { buffer in try hasher.finalize(into: buffer) } }
+        try out.withUnsafeMutableBytes { (buffer) -> Result<Void, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try hasher.finalize(into: buffer) }
+        }.get()
         return out
     }
 }

@@ -2,9 +2,12 @@ extension RSAPublicKey {
     /// Checks a base64 signature over a body.
     ///
     /// Use this for one header value and the raw body bytes as received (`Array(data)`,
-    /// `string.utf8`, a `[UInt8]`). Returns `false` for every signature that does not verify:
-    /// a tampered body, another key or algorithm, a wrong length, a value not below the modulus,
-    /// empty or undecodable base64. It throws only when the crypto library cannot do the work
+    /// `string.utf8`, a `[UInt8]`). The signature text follows the one rule every surface of this
+    /// package applies (see ``SignatureText``): surrounding ASCII whitespace is trimmed, and text
+    /// that is then not strict padded standard base64 of exactly the modulus length is an invalid
+    /// signature. Returns `false` for every signature that does not verify: a tampered body,
+    /// another key or algorithm, a wrong length, a value not below the modulus, empty or
+    /// undecodable text. It throws only when the crypto library cannot do the work
     /// (``WebhookSignatureError/Code/algorithmNotAllowed``, ``WebhookSignatureError/Code/cryptoLibraryFailure``).
     @inlinable
     public func isValidSignature(
@@ -12,14 +15,12 @@ extension RSAPublicKey {
     ) throws(WebhookSignatureError) -> Bool {
         // Inlinable, so that the caller's module specialises it for its concrete types (a String
         // and a [UInt8], say): only the access to the bytes is generic, and everything else runs
-        // in the non-generic `verifyContiguous`. Left generic across the module boundary, each
-        // call looked up generic metadata at run time (about 1,500 instructions, 1.5% of an
-        // RSA-1024 verification). The closures neither throw nor wrap a Result (the error comes
-        // back through `failure`): with throwing closures the key struct was copied into a
-        // closure context on every call, a dozen reference-count writes.
+        // in the non-generic `verifyContiguous`. The closures neither throw nor wrap a Result (the
+        // error comes back through `failure`): with throwing closures the key struct was copied
+        // into a closure context on every call, a dozen reference-count writes.
         var failure: WebhookSignatureError? = nil
         let valid = withContiguousBytes(signatureBase64.utf8, body) { (text, bytes) in
-            verifyContiguous(base64: text.assumingMemoryBound(to: UInt8.self), body: bytes, algorithm: algorithm, failure: &failure)
+            verifyContiguous(text: text, body: bytes, algorithm: algorithm, failure: &failure)
         }
         if let failure { throw failure }
         return valid
@@ -50,30 +51,30 @@ extension RSAPublicKey {
     ) throws(WebhookSignatureError) -> Bool {
         var failure: WebhookSignatureError? = nil
         let valid = withContiguousBytes(signatureBase64.utf8, digest) { (text, digestBytes) in
-            verifyContiguous(base64: text.assumingMemoryBound(to: UInt8.self), digest: digestBytes, algorithm: algorithm, failure: &failure)
+            verifyContiguous(text: text, digest: digestBytes, algorithm: algorithm, failure: &failure)
         }
         if let failure { throw failure }
         return valid
     }
 
-    // MARK: The hot path
+    // MARK: Into the one check
     //
-    // The checks run as methods of the native key (`EnginePublicKey`, extended below), with
-    // the key as `self` and its modulus in memory it owns. Why: closures that captured the key
-    // struct, the native key or the modulus array retained them, and reaching the engine through
-    // `backend.engine` retained it: a dozen atomic writes per verification to reference counts
-    // that every thread verifying with one shared key contends for. As methods with `self`
-    // borrowed, and with raw buffers in place of arrays, the hot path writes no reference count.
+    // Every surface (these methods, the webhook verifier, the streaming verifiers, the C library,
+    // the CLI, the middlewares) ends in `NativePublicKey.match(raw:digest:algorithm:)` below: one
+    // public operation, then the block classified. The checks run as methods of the native key,
+    // with raw buffers rather than arrays, so that the hot path writes no reference count.
 
-    /// The body is hashed first, whatever the signature text, so that errors (an algorithm the
+    /// Hashes the body first, whatever the signature text, so that errors (an algorithm the
     /// crypto library refuses) do not depend on the text. An error is returned in `failure`.
     @usableFromInline
     func verifyContiguous(
-        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        text: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
         failure: inout WebhookSignatureError?
     ) -> Bool {
         do {
-            return try native.verify(base64: text, body: body, algorithm: algorithm)
+            return try native.withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
+                try native.match(text: text, digest: digest, algorithm: algorithm) == .valid
+            }
         } catch {
             failure = error
             return false
@@ -86,7 +87,9 @@ extension RSAPublicKey {
         failure: inout WebhookSignatureError?
     ) -> Bool {
         do {
-            return try native.verify(raw: signature, body: body, algorithm: algorithm)
+            return try native.withDigest(of: body, algorithm: algorithm) { (digest) throws(WebhookSignatureError) in
+                try native.match(raw: signature, digest: digest, algorithm: algorithm) == .valid
+            }
         } catch {
             failure = error
             return false
@@ -95,7 +98,7 @@ extension RSAPublicKey {
 
     @usableFromInline
     func verifyContiguous(
-        base64 text: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        text: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
         failure: inout WebhookSignatureError?
     ) -> Bool {
         guard digest.count == algorithm.digestByteCount else {
@@ -104,96 +107,66 @@ extension RSAPublicKey {
             return false
         }
         do {
-            return try native.verify(base64: text, digest: digest, algorithm: algorithm)
+            return try native.match(text: text, digest: digest, algorithm: algorithm) == .valid
         } catch {
             failure = error
             return false
         }
     }
-
-    /// The check itself: length, range, one public operation, then the padding compared in constant time.
-    func verifyRaw(
-        _ signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        try native.verify(raw: signature, digest: digest, algorithm: algorithm)
-    }
-
-    /// Hashes the body into a stack buffer and passes the digest on.
-    func withDigest<R>(
-        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm,
-        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
-    ) throws(WebhookSignatureError) -> R {
-        try withDigest(of: body, algorithm: algorithm, engine: backend.engine, next)
-    }
-
-    /// As above with the engine given, so that callers' closures need not capture `self`.
-    private func withDigest<R>(
-        of body: some Collection<UInt8>, algorithm: SignatureAlgorithm, engine: any Engine,
-        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
-    ) throws(WebhookSignatureError) -> R {
-        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 1) { (buffer) throws(WebhookSignatureError) in
-            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
-            try withBytes(body) { (bytes) throws(WebhookSignatureError) in
-                try engine.digest(algorithm.digest, bytes, into: digest)
-            }
-            return try next(UnsafeRawBufferPointer(digest))
-        }
-    }
 }
 
-/// The verification steps, shared by both backends: each backend supplies only the digest and
-/// the raw public operation, and the padding is checked here, in Swift, for both alike (see
-/// "The hot path" above for why these are methods of the native key).
-extension EnginePublicKey {
-    /// Hashes the body into a stack buffer, then checks the base64 signature.
-    func verify(
-        base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
-            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
-            try self.digest(algorithm.digest, body, into: digest)
-            return try verify(base64: text, digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
-        }
-    }
+/// What one public operation tells about a signature under one key.
+///
+/// The block `signature^e mod n` is read once, and every answer comes from it: whether it is the
+/// expected encoding, the encoding of another digest under the same algorithm (the key signed
+/// other bytes), the other algorithm's encoding, or no encoding at all (another key made it, or
+/// it is no signature).
+enum SignatureMatch: Sendable, Equatable {
+    /// This key made it, with this algorithm, over this digest.
+    case valid
+    /// This key made it with this algorithm over another digest: the body differs.
+    case otherDigest
+    /// This key made it with the other algorithm.
+    case otherAlgorithm(SignatureAlgorithm)
+    /// This key did not make it, or it is not a signature of this key's length below its modulus.
+    case notThisKey
+}
 
-    /// Hashes the body into a stack buffer, then checks the raw signature.
-    func verify(
-        raw signature: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
-            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
-            try self.digest(algorithm.digest, body, into: digest)
-            return try verify(raw: signature, digest: UnsafeRawBufferPointer(digest), algorithm: algorithm)
-        }
-    }
-
-    /// Decodes the base64 into a stack buffer (no heap allocation) and verifies.
-    func verify(
-        base64 chars: UnsafeBufferPointer<UInt8>, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
-        let k = modulus.count
-        // Only a text of exactly the right length can decode to k bytes: reject the rest before decoding.
-        guard chars.count == (k + 2) / 3 * 4 else { return false }
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chars.count / 4 * 3) { (buffer) throws(WebhookSignatureError) in
-            guard let length = try? StrictBase64.decode(chars, into: buffer), length == k else {
-                return false
-            }
-            let signature = UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<length])
-            return try verify(raw: signature, digest: digest, algorithm: algorithm)
-        }
-    }
-
-    /// The check itself: length, range, one public operation, then the padding compared in constant time.
-    func verify(
+extension NativePublicKey {
+    /// The one check: length, range, one public operation, then the block classified (the valid
+    /// case compared in constant time over the whole block).
+    func match(
         raw signature: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
-    ) throws(WebhookSignatureError) -> Bool {
+    ) throws(WebhookSignatureError) -> SignatureMatch {
         let k = modulus.count
-        guard signature.count == k else { return false }
-        // The signature, as a number, must be below the modulus (RFC 8017 §5.2.2 step 1).
-        guard isBelowModulus(signature) else { return false }
+        // The signature, as a number of the modulus length, must be below the modulus (RFC 8017 §5.2.2 step 1).
+        guard signature.count == k, isBelowModulus(signature) else { return .notThisKey }
         return try withUnsafeTemporaryAllocation(byteCount: k, alignment: 8) { (em) throws(WebhookSignatureError) in
             try publicOperation(signature, into: em)
-            return PKCS1.matches(UnsafeRawBufferPointer(em), digest: digest, algorithm: algorithm)
+            return PKCS1.classify(UnsafeRawBufferPointer(em), digest: digest, algorithm: algorithm)
+        }
+    }
+
+    /// The check for signature text (``SignatureText``): decoded into a stack buffer, then ``match(raw:digest:algorithm:)``.
+    func match(
+        text: UnsafeRawBufferPointer, digest: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
+    ) throws(WebhookSignatureError) -> SignatureMatch {
+        let k = modulus.count
+        return try SignatureText.withDecoded(text, byteCount: k) { (signature) throws(WebhookSignatureError) in
+            guard let signature else { return .notThisKey }
+            return try match(raw: signature, digest: digest, algorithm: algorithm)
+        }
+    }
+
+    /// Hashes `body` into a stack buffer and passes the digest on.
+    func withDigest<R>(
+        of body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+    ) throws(WebhookSignatureError) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try self.digest(algorithm.digest, body, into: digest)
+            return try next(UnsafeRawBufferPointer(digest))
         }
     }
 
@@ -226,7 +199,9 @@ func withBytes<R>(
     }
     if let result { return try result.get() }
     let copy = Array(collection)
-    return try typedThrows { try copy.withUnsafeBytes { buffer in try body(buffer) } }
+    return try copy.withUnsafeBytes { (buffer) -> Result<R, WebhookSignatureError> in
+        Result { () throws(WebhookSignatureError) in try body(buffer) }
+    }.get()
 }
 
 /// Runs `body` over two collections' bytes, copying a collection only when its bytes are not
@@ -243,21 +218,4 @@ func withContiguousBytes<R>(
     if let direct, let result = direct { return result }
     // `body` has not run: one of the two is not contiguous. Copy both (rare, and simple).
     return Array(first).withUnsafeBytes { (a) in Array(second).withUnsafeBytes { (b) in body(a, b) } }
-}
-
-extension RSAPublicKey {
-    /// For diagnosis only, after verification failed: which algorithm's DigestInfo the signature
-    /// carries under this key, or nil when this key did not make it.
-    func encodedAlgorithm(ofRawSignature signature: [UInt8]) throws(WebhookSignatureError) -> SignatureAlgorithm? {
-        let k = components.byteCount
-        guard signature.count == k else { return nil }
-        return try typedThrows {
-            try signature.withUnsafeBytes { sig -> SignatureAlgorithm? in
-                guard native.isBelowModulus(sig) else { return nil }
-                var em = [UInt8](repeating: 0, count: k)
-                try em.withUnsafeMutableBytes { out in try native.publicOperation(sig, into: out) }
-                return PKCS1.identify(em)
-            }
-        }
-    }
 }

@@ -11,7 +11,10 @@ extension RSAPublicKey {
         base64 text: UnsafeBufferPointer<UInt8>, body: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm
     ) throws(WebhookSignatureError) -> Bool {
         // The same steps as `isValidSignature(_:for:algorithm:)`, reached without copying the inputs.
-        try native.verify(base64: text, body: body, algorithm: algorithm)
+        var failure: WebhookSignatureError? = nil
+        let valid = verifyContiguous(text: UnsafeRawBufferPointer(text), body: body, algorithm: algorithm, failure: &failure)
+        if let failure { throw failure }
+        return valid
     }
 }
 
@@ -24,6 +27,6 @@ extension SignatureAlgorithm {
         guard output.count >= digestByteCount else {
             throw WebhookSignatureError(.invalidArgument, "a \(self) digest needs \(digestByteCount) bytes of room, not \(output.count)")
         }
-        try backend.engine.digest(digest, data, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<digestByteCount]))
+        try backend.digest(digest, data, into: UnsafeMutableRawBufferPointer(rebasing: output[0..<digestByteCount]))
     }
 }

@@ -9,32 +9,33 @@ import Darwin
 /// A point in wall-clock time, in whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// Key validity windows use it. The library avoids Foundation, so this small type (with RFC 3339
-/// parsing and formatting) stands in for `Date`.
-public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// parsing and formatting) stands in for `Date`. Package access: not public API (public API takes
+/// Unix seconds as `Int64`).
+package struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Seconds since the Unix epoch.
-    public var seconds: Int64
+    package var seconds: Int64
 
     /// A time from seconds since the Unix epoch.
-    public init(seconds: Int64) { self.seconds = seconds }
+    package init(seconds: Int64) { self.seconds = seconds }
 
     /// The current time.
-    public static var now: UnixTime {
+    package static var now: UnixTime {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UnixTime(seconds: Int64(spec.tv_sec))
     }
 
     /// Orders times.
-    public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
+    package static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
 
     /// This time moved by `seconds`.
-    public func adding(seconds delta: Int64) -> UnixTime { UnixTime(seconds: seconds + delta) }
+    package func adding(seconds delta: Int64) -> UnixTime { UnixTime(seconds: seconds + delta) }
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
-    public var rfc3339: String {
+    package var rfc3339: String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civil(fromDays: days)
@@ -47,7 +48,7 @@ public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS` with optional fractional seconds (dropped) and `Z` or `±HH:MM`;
     /// a bare date `YYYY-MM-DD` means midnight UTC.
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= b.count else { return nil }

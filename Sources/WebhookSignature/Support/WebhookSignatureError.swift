@@ -21,7 +21,8 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
     /// A stable identifier for a class of error.
     ///
     /// Each code has a name (`"not_base64"`) and a number that the C library returns negated
-    /// (`WHSIG_ERR_NOT_BASE64 == -3`). Both stay fixed across releases.
+    /// (`WHSIG_ERR_NOT_BASE64 == -3`). Both stay fixed across releases; a retired code's number
+    /// is never reused (22, 27 and 33 are retired).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's stable name in snake case, as printed by the CLI.
         public let name: String
@@ -76,8 +77,6 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
         public static let invalidKey = Code("invalid_key", 20)
         /// A JWK that is not RSA or lacks or mangles a member.
         public static let invalidJWK = Code("invalid_jwk", 21)
-        /// A signature's text is not standard padded base64.
-        public static let invalidSignatureEncoding = Code("invalid_signature_encoding", 22)
         /// The crypto library refused the algorithm under its policy (libgcrypt's FIPS mode refuses MD5).
         public static let algorithmNotAllowed = Code("algorithm_not_allowed", 23)
         /// The crypto library failed in a way no input explains (out of memory, a broken installation).
@@ -86,8 +85,6 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
         public static let invalidJSON = Code("invalid_json", 25)
         /// JSON nests deeper than the documented limit.
         public static let nestingTooDeep = Code("nesting_too_deep", 26)
-        /// A JSON object names a member twice where that is not allowed (JCS).
-        public static let duplicateMemberName = Code("duplicate_member_name", 27)
         /// A JSON number cannot be represented as required (JCS: not a finite IEEE 754 double).
         public static let invalidNumber = Code("invalid_number", 28)
         /// A keyring file or value that cannot be read or is inconsistent.
@@ -98,8 +95,6 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
         public static let inputTooLarge = Code("input_too_large", 31)
         /// A text input is not valid UTF-8 where UTF-8 is required.
         public static let notUTF8 = Code("not_utf8", 32)
-        /// A header value is malformed (for example a header line without a colon).
-        public static let invalidHeader = Code("invalid_header", 33)
         /// A key generation request the library could not fulfil.
         public static let keyGenerationFailed = Code("key_generation_failed", 34)
 
@@ -108,9 +103,9 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
             .emptyInput, .notBase64, .notDER, .trailingBytes, .truncated, .unrecognizedFormat,
             .invalidPEM, .unsupportedPEMType, .ecKey, .edwardsKey, .dsaKey, .unsupportedKeyAlgorithm,
             .privateKeyGiven, .publicKeyGiven, .encryptedPrivateKey, .keyTooSmall, .keyTooLarge,
-            .badExponent, .invalidKey, .invalidJWK, .invalidSignatureEncoding, .algorithmNotAllowed,
-            .cryptoLibraryFailure, .invalidJSON, .nestingTooDeep, .duplicateMemberName, .invalidNumber,
-            .invalidKeyring, .invalidArgument, .inputTooLarge, .notUTF8, .invalidHeader,
+            .badExponent, .invalidKey, .invalidJWK, .algorithmNotAllowed,
+            .cryptoLibraryFailure, .invalidJSON, .nestingTooDeep, .invalidNumber,
+            .invalidKeyring, .invalidArgument, .inputTooLarge, .notUTF8,
             .keyGenerationFailed,
         ]
 
@@ -125,18 +120,5 @@ public struct WebhookSignatureError: Error, Hashable, Sendable, CustomStringConv
             guard let found = Code.all.first(where: { $0.name == name }) else { return nil }
             self = found
         }
-    }
-}
-
-/// Runs a closure whose errors are all `WebhookSignatureError` but whose type the compiler cannot
-/// see (standard-library `rethrows` functions), and keeps the typed error.
-@inline(__always)
-func typedThrows<R>(_ body: () throws -> R) throws(WebhookSignatureError) -> R {
-    do {
-        return try body()
-    } catch let error as WebhookSignatureError {
-        throw error
-    } catch {
-        throw WebhookSignatureError(.cryptoLibraryFailure, "unexpected error: \(error)")
     }
 }

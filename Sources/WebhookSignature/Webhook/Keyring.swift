@@ -1,13 +1,36 @@
 /// Where a trusted key stands at a given time.
-public enum KeyStatus: String, Sendable, CaseIterable {
+///
+/// The set may grow in a minor release: compare with `==` or `switch` with a `default:`.
+public struct KeyStatus: Hashable, Sendable, CustomStringConvertible {
+    /// The stable name, as the keyring commands print it (`active`, `not-yet-valid`, `expired`, `retired`).
+    public let name: String
+
+    private init(_ name: String) { self.name = name }
+
     /// Inside its validity window and not retired: signatures by it are accepted.
-    case active
+    public static let active = KeyStatus("active")
     /// Its window has not opened yet.
-    case notYetValid = "not-yet-valid"
+    public static let notYetValid = KeyStatus("not-yet-valid")
     /// Its window has closed.
-    case expired
+    public static let expired = KeyStatus("expired")
     /// Withdrawn by an operator, whatever its window.
-    case retired
+    public static let retired = KeyStatus("retired")
+
+    /// Every status of this release.
+    public static let allCases: [KeyStatus] = [.active, .notYetValid, .expired, .retired]
+
+    /// The same as ``name``.
+    public var description: String { name }
+
+    /// The outcome of a signature that this key made while in this status.
+    var verdictCode: VerdictCode {
+        switch self {
+        case .retired: return .keyRetired
+        case .expired: return .keyExpired
+        case .notYetValid: return .keyNotYetValid
+        default: return .valid
+        }
+    }
 }
 
 /// A public key that a receiver trusts, with its label and validity window.
@@ -19,15 +42,15 @@ public struct TrustedKey: Sendable, Hashable {
     public var key: RSAPublicKey
     /// A name for people, such as `eu-prod`.
     public var label: String?
-    /// Signatures by this key count from this time on, if set.
-    public var notBefore: UnixTime?
-    /// Signatures by this key count until this time, if set.
-    public var notAfter: UnixTime?
+    /// Signatures by this key count from this time on (Unix seconds, inclusive), if set.
+    public var notBefore: Int64?
+    /// Signatures by this key count until this time (Unix seconds, inclusive), if set.
+    public var notAfter: Int64?
     /// Whether an operator withdrew the key.
     public var retired: Bool
 
     /// Creates a trusted key.
-    public init(key: RSAPublicKey, label: String? = nil, notBefore: UnixTime? = nil, notAfter: UnixTime? = nil, retired: Bool = false) {
+    public init(key: RSAPublicKey, label: String? = nil, notBefore: Int64? = nil, notAfter: Int64? = nil, retired: Bool = false) {
         self.key = key
         self.label = label
         self.notBefore = notBefore
@@ -38,12 +61,29 @@ public struct TrustedKey: Sendable, Hashable {
     /// The key's id: the SHA-256 fingerprint of its SubjectPublicKeyInfo.
     public var id: KeyFingerprint { key.fingerprint }
 
-    /// The key's status at `time`; retirement wins over the window.
-    public func status(at time: UnixTime) -> KeyStatus {
+    /// The key's status at a time (Unix seconds); retirement wins over the window.
+    public func status(atUnixTime seconds: Int64) -> KeyStatus {
         if retired { return .retired }
-        if let notBefore, time < notBefore { return .notYetValid }
-        if let notAfter, time > notAfter { return .expired }
+        if let notBefore, seconds < notBefore { return .notYetValid }
+        if let notAfter, seconds > notAfter { return .expired }
         return .active
+    }
+
+    /// The key's status now.
+    public var status: KeyStatus { status(at: .now) }
+
+    package func status(at time: UnixTime) -> KeyStatus { status(atUnixTime: time.seconds) }
+
+    /// ``notBefore`` as a time.
+    package var notBeforeTime: UnixTime? {
+        get { notBefore.map(UnixTime.init(seconds:)) }
+        set { notBefore = newValue?.seconds }
+    }
+
+    /// ``notAfter`` as a time.
+    package var notAfterTime: UnixTime? {
+        get { notAfter.map(UnixTime.init(seconds:)) }
+        set { notAfter = newValue?.seconds }
     }
 
     /// The label if there is one, else the id.
@@ -97,7 +137,9 @@ public struct Keyring: Sendable, Hashable {
                 .invalidKeyring, "the label \"\(label)\" has the form of a key id (64 hex digits); labels must not, so ids and labels never collide")
         }
         if let notBefore = key.notBefore, let notAfter = key.notAfter, notAfter < notBefore {
-            throw WebhookSignatureError(.invalidKeyring, "key \(key.displayName): notAfter \(notAfter) is before notBefore \(notBefore)")
+            throw WebhookSignatureError(
+                .invalidKeyring,
+                "key \(key.displayName): notAfter \(UnixTime(seconds: notAfter)) is before notBefore \(UnixTime(seconds: notBefore))")
         }
         keys.append(key)
     }
@@ -135,8 +177,8 @@ public struct Keyring: Sendable, Hashable {
         self = try Keyring(copy)
     }
 
-    /// The keys active at `time`.
-    public func activeKeys(at time: UnixTime) -> [TrustedKey] { keys.filter { $0.status(at: time) == .active } }
+    /// The keys active at a time (Unix seconds).
+    public func activeKeys(atUnixTime seconds: Int64) -> [TrustedKey] { keys.filter { $0.status(atUnixTime: seconds) == .active } }
 
     // MARK: File format
 
@@ -145,10 +187,8 @@ public struct Keyring: Sendable, Hashable {
         let root: JSONValue
         do {
             root = try JSONValue.parse(bytes, maxDepth: 8)
-        } catch let error as WebhookSignatureError {
-            throw WebhookSignatureError(.invalidKeyring, "the keyring is not valid JSON: \(error.reason)")
         } catch {
-            throw WebhookSignatureError(.invalidKeyring, "the keyring is not valid JSON: \(error)")
+            throw WebhookSignatureError(.invalidKeyring, "the keyring is not valid JSON: \(error.reason)")
         }
         guard root.objectMembers != nil else { throw WebhookSignatureError(.invalidKeyring, "the keyring must be a JSON object") }
         if let version = root[member: "version"] {
@@ -192,7 +232,8 @@ public struct Keyring: Sendable, Hashable {
                 guard let flag = value.boolValue else { throw fail("\"retired\" must be true or false") }
                 retired = flag
             }
-            let trusted = TrustedKey(key: key, label: label, notBefore: try time("notBefore"), notAfter: try time("notAfter"), retired: retired)
+            let trusted = TrustedKey(
+                key: key, label: label, notBefore: try time("notBefore")?.seconds, notAfter: try time("notAfter")?.seconds, retired: retired)
             do {
                 try ring.add(trusted)
             } catch {
@@ -212,7 +253,7 @@ public struct Keyring: Sendable, Hashable {
         for key in keys {
             lines.append(
                 "    {\"id\":\(string(key.id.hex)),\"label\":\(string(key.label)),\"publicKey\":\(string(key.key.x509Base64)),"
-                    + "\"notBefore\":\(string(key.notBefore?.rfc3339)),\"notAfter\":\(string(key.notAfter?.rfc3339)),\"retired\":\(key.retired)}")
+                    + "\"notBefore\":\(string(key.notBeforeTime?.rfc3339)),\"notAfter\":\(string(key.notAfterTime?.rfc3339)),\"retired\":\(key.retired)}")
         }
         let body = lines.isEmpty ? "" : lines.joined(separator: ",\n") + "\n"
         return Array("{\n  \"version\": 1,\n  \"keys\": [\n\(body)  ]\n}\n".utf8)

@@ -11,6 +11,10 @@ import Synchronization
 /// ```
 /// Only malformed input throws (a body that is not JSON under a canonical mode, a crypto library
 /// failure); every signature that does not verify gives an invalid verdict with its reason.
+///
+/// Cost: a header the policy does not count costs nothing. A counted header costs one hash and
+/// at most one public operation per trusted key of its signature's length; a genuine delivery
+/// usually costs one (the key that matched last is tried first).
 public struct WebhookVerifier: Sendable {
     /// The trusted keys.
     public let keyring: Keyring
@@ -19,7 +23,7 @@ public struct WebhookVerifier: Sendable {
     private let lastMatch: LastMatch
 
     /// The longest signature header value read: base64 of a 16384-bit signature.
-    public static let maximumSignatureText = (RSAPublicComponents.maximumBits / 8 + 2) / 3 * 4
+    public static let maximumSignatureText = SignatureText.characterCount(byteCount: RSAPublicComponents.maximumBits / 8)
 
     /// A verifier over a keyring.
     public init(keyring: Keyring, policy: WebhookPolicy = .default) {
@@ -33,30 +37,27 @@ public struct WebhookVerifier: Sendable {
         self.init(keyring: Keyring(trusting: key), policy: policy)
     }
 
-    /// Verifies a delivery given its headers (any name case, repeated or not) and its raw body.
+    /// Verifies a delivery given its headers (any name case, repeated or not) and its raw body, now.
     public func verify(
-        headers: some Sequence<(String, String)>, body: some Collection<UInt8>, at time: UnixTime = .now
+        headers: some Sequence<(String, String)>, body: some Collection<UInt8>
     ) throws(WebhookSignatureError) -> WebhookVerdict {
-        let signatures = SignatureHeaders(headers)
-        let hashed: [UInt8]?
-        switch policy.canonicalization {
-        case .raw: hashed = nil
-        case .compact, .jcs: hashed = try typedThrows { try Canonicalizer.canonicalize(body, mode: policy.canonicalization) }
-        }
-        var digests = Digests()
-        if let hashed {
-            try digests.compute(for: signatures, body: hashed, backend: hashingBackend)
-        } else {
-            try digests.compute(for: signatures, body: body, backend: hashingBackend)
-        }
-        return try decide(signatures, digests: digests, at: time)
+        try verify(SignatureHeaders(headers), body: body, at: .now)
+    }
+
+    /// Verifies a delivery as of a given time (Unix seconds), for key validity windows.
+    ///
+    /// Use it to replay a stored delivery against the keys as they stood when it arrived.
+    public func verify(
+        headers: some Sequence<(String, String)>, body: some Collection<UInt8>, atUnixTime seconds: Int64
+    ) throws(WebhookSignatureError) -> WebhookVerdict {
+        try verify(SignatureHeaders(headers), body: body, at: UnixTime(seconds: seconds))
     }
 
     /// Verifies a delivery whose headers are a dictionary.
-    public func verify(
-        headers: [String: String], body: some Collection<UInt8>, at time: UnixTime = .now
-    ) throws(WebhookSignatureError) -> WebhookVerdict {
-        try verify(headers: headers.map { ($0.key, $0.value) }, body: body, at: time)
+    public func verify(headers: [String: String], body: some Collection<UInt8>) throws(WebhookSignatureError) -> WebhookVerdict {
+        var signatures = SignatureHeaders()
+        for (name, value) in headers { signatures.add(name: name, value: value) }
+        return try verify(signatures, body: body, at: .now)
     }
 
     /// Starts verifying a delivery whose body arrives in chunks (``CanonicalMode/raw`` only;
@@ -69,171 +70,186 @@ public struct WebhookVerifier: Sendable {
         return try WebhookVerificationSession(verifier: self, signatures: SignatureHeaders(headers))
     }
 
+    /// Whether a header value could be a signature of some trusted key, judged by its length
+    /// alone (after trimming): lets a server refuse a request before reading its body.
+    public func couldBeSignature(_ value: some StringProtocol) -> Bool {
+        let count = SignatureText.trim(Substring(value)).utf8.count
+        return keyring.keys.contains { SignatureText.characterCount(byteCount: $0.key.signatureByteCount) == count }
+    }
+
     /// The crypto library that hashes bodies: the first key's (digests do not depend on it).
     var hashingBackend: CryptoBackend { keyring.keys.first?.key.backend ?? .default }
 
-    // MARK: Deciding
+    // MARK: Checking
 
-    func decide(_ signatures: SignatureHeaders, digests: Digests, at time: UnixTime) throws(WebhookSignatureError) -> WebhookVerdict {
+    func verify(_ signatures: SignatureHeaders, body: some Collection<UInt8>, at time: UnixTime) throws(WebhookSignatureError) -> WebhookVerdict {
+        if policy.canonicalization == .raw {
+            return try withBytes(body) { (bytes) throws(WebhookSignatureError) in
+                try decide(signatures, at: time) { (algorithm, next) throws(WebhookSignatureError) in
+                    try hashingBackend.withDigest(algorithm, of: bytes, next)
+                }
+            }
+        }
+        let canonical = try Canonicalizer.canonicalize(body, mode: policy.canonicalization)
+        return try canonical.withUnsafeBytes { (bytes) -> Result<WebhookVerdict, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in
+                try decide(signatures, at: time) { (algorithm, next) throws(WebhookSignatureError) in
+                    try hashingBackend.withDigest(algorithm, of: bytes, next)
+                }
+            }
+        }.get()
+    }
+
+    /// A function that computes a header's digest and hands it to `next`.
+    typealias DigestSource = (SignatureAlgorithm, (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> SignatureOutcome)
+        throws(WebhookSignatureError) -> SignatureOutcome
+
+    /// Checks each header the policy checks (hashing only for those), then lets the policy decide.
+    func decide(_ signatures: SignatureHeaders, at time: UnixTime, digest: DigestSource) throws(WebhookSignatureError) -> WebhookVerdict {
         var checks: [SignatureCheck] = []
+        checks.reserveCapacity(2)
         for algorithm in [SignatureAlgorithm.sha512WithRSA, .md5WithRSA] {
-            guard let values = signatures.values(for: algorithm) else { continue }
-            let counted = algorithm == .sha512WithRSA || policy.countsMD5
+            guard let value = signatures.value(for: algorithm) else { continue }
+            let counted = policy.counts(algorithm)
             let outcome: SignatureOutcome
-            if Set(values).count > 1 {
-                outcome = .conflictingValues
+            if !policy.checks(algorithm) {
+                outcome = SignatureOutcome(.notChecked)
+            } else if value.conflicting {
+                outcome = SignatureOutcome(.conflictingValues)
             } else {
-                outcome = try check(values[0], algorithm: algorithm, digests: digests, at: time)
+                do {
+                    outcome = try digest(algorithm) { (digestBytes) throws(WebhookSignatureError) in
+                        try check(value.text, algorithm: algorithm, digest: digestBytes, at: time)
+                    }
+                } catch where !counted && error.code == .algorithmNotAllowed {
+                    // An uncounted header checked for diagnosis: the library's refusal is reported, never decisive.
+                    outcome = SignatureOutcome(.notAllowed, detail: error.reason)
+                }
             }
-            checks.append(SignatureCheck(header: algorithm.headerName, algorithm: algorithm, counted: counted, outcome: outcome))
+            checks.append(SignatureCheck(algorithm: algorithm, counted: counted, outcome: outcome))
         }
-        return WebhookVerdict.decide(checks, policy: policy)
+        return WebhookVerdict(checks: checks, failure: policy.evaluate(checks))
     }
 
-    /// One header: active keys first (the last match before the rest), then a diagnosis if none verified.
+    /// One header against the keyring: one public operation per trusted key of the signature's
+    /// length at most (the key that matched last first), each classified by the one check.
     func check(
-        _ value: String, algorithm: SignatureAlgorithm, digests: Digests, at time: UnixTime
+        _ text: Substring, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime
     ) throws(WebhookSignatureError) -> SignatureOutcome {
-        // The largest signature (16384-bit key) is 2048 bytes, 2732 base64 characters: anything
-        // longer is rejected before decoding.
-        guard value.utf8.count <= WebhookVerifier.maximumSignatureText else {
-            return .malformed("the value has \(value.utf8.count) characters; no signature has more than \(WebhookVerifier.maximumSignatureText)")
-        }
-        let raw: [UInt8]
-        do {
-            raw = try StrictBase64.decodeIgnoringWhitespace(value.utf8)
-        } catch {
-            return .malformed(error.reason)
-        }
-        if raw.isEmpty { return .malformed("the value is empty") }
-        let keys = keyring.keys
-        guard keys.contains(where: { $0.key.signatureByteCount == raw.count }) else {
-            return .malformed("it decodes to \(raw.count) bytes, and no trusted key has that size")
-        }
-        let digest = digests.value(for: algorithm)
-        // Fast path: active keys, starting with the one that matched last.
-        let hint = lastMatch.index
-        var order = Array(keys.indices)
-        if hint >= 0, hint < order.count { order.swapAt(0, hint) }
-        for i in order where keys[i].status(at: time) == .active && keys[i].key.signatureByteCount == raw.count {
-            if try verify(raw, with: keys[i].key, digest: digest, algorithm: algorithm) {
-                lastMatch.index = i
-                return .valid(keys[i])
-            }
-        }
-        // No active key verified: say precisely why.
-        for i in order where keys[i].status(at: time) != .active && keys[i].key.signatureByteCount == raw.count {
-            if try verify(raw, with: keys[i].key, digest: digest, algorithm: algorithm) {
-                return .inactiveKey(keys[i], keys[i].status(at: time))
-            }
-        }
-        for i in order where keys[i].key.signatureByteCount == raw.count {
-            switch try keys[i].key.encodedAlgorithm(ofRawSignature: raw) {
-            case .some(let used) where used != algorithm:
-                return .wrongAlgorithm(used, keys[i])
-            case .some:
-                return .bodyMismatch(keys[i])
-            case .none:
-                continue
-            }
-        }
-        return .noTrustedKeyMatched
+        var text = text
+        return try text.withUTF8 { (chars) -> Result<SignatureOutcome, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try check(UnsafeRawBufferPointer(chars), algorithm: algorithm, digest: digest, at: time) }
+        }.get()
     }
 
-    private func verify(_ raw: [UInt8], with key: RSAPublicKey, digest: [UInt8], algorithm: SignatureAlgorithm) throws(WebhookSignatureError) -> Bool {
-        try typedThrows {
-            try raw.withUnsafeBytes { signature in
-                try digest.withUnsafeBytes { digestBytes in try key.verifyRaw(signature, digest: digestBytes, algorithm: algorithm) }
-            }
+    private func check(
+        _ raw: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime
+    ) throws(WebhookSignatureError) -> SignatureOutcome {
+        guard raw.count <= WebhookVerifier.maximumSignatureText else {
+            return SignatureOutcome(
+                .malformed, detail: "the value has \(raw.count) characters; no signature has more than \(WebhookVerifier.maximumSignatureText)")
         }
+        let byteCount: Int
+        switch SignatureText.decodedLength(raw) {
+        case .failure(let failure): return SignatureOutcome(.malformed, detail: failure.reason)
+        case .success(let count): byteCount = count
+        }
+        let keys = keyring.keys
+        guard keys.contains(where: { $0.key.signatureByteCount == byteCount }) else {
+            return SignatureOutcome(.malformed, detail: lengthMismatch(byteCount))
+        }
+        return try SignatureText.withDecoded(raw, byteCount: byteCount) { (signature) throws(WebhookSignatureError) -> SignatureOutcome in
+            guard let signature else { return SignatureOutcome(.malformed, detail: "the value is not strict base64") }
+            let hint = lastMatch.index
+            var index = hint >= 0 && hint < keys.count ? hint : 0
+            for _ in keys.indices {
+                defer { index = index + 1 == keys.count ? 0 : index + 1 }
+                let trusted = keys[index]
+                guard trusted.key.signatureByteCount == byteCount else { continue }
+                // A block well formed under one key is no other key's: the first key that
+                // recognises it decides, so the verdict does not depend on key order.
+                switch try trusted.key.native.match(raw: signature, digest: digest, algorithm: algorithm) {
+                case .notThisKey:
+                    continue
+                case .valid:
+                    let status = trusted.status(at: time)
+                    if status == .active {
+                        lastMatch.index = index
+                        return SignatureOutcome(.valid, key: trusted)
+                    }
+                    return SignatureOutcome(status.verdictCode, key: trusted)
+                case .otherDigest:
+                    return SignatureOutcome(.bodyMismatch, key: trusted)
+                case .otherAlgorithm(let used):
+                    return SignatureOutcome(.wrongAlgorithm, key: trusted, usedAlgorithm: used)
+                }
+            }
+            return SignatureOutcome(.noTrustedKey)
+        }
+    }
+
+    /// Why a signature of `byteCount` bytes fits no trusted key, with the likely fix.
+    private func lengthMismatch(_ byteCount: Int) -> String {
+        if byteCount == 0 { return "the value is empty" }
+        var sizes: [Int] = []
+        for trusted in keyring.keys where !sizes.contains(trusted.key.bitCount) { sizes.append(trusted.key.bitCount) }
+        guard !sizes.isEmpty else { return "the keyring holds no keys" }
+        let trusted = sizes.sorted().map { "\($0)-bit" }.joined(separator: " and ")
+        return "it is a \(byteCount * 8)-bit signature (\(byteCount) bytes), and the trusted keys are \(trusted): "
+            + "the sender probably signs with a key this receiver does not trust (the wrong environment's key?)"
     }
 }
 
-/// A delivery being verified while its body streams in.
+/// A delivery being verified while its body streams in: only the headers the policy checks are hashed.
 public final class WebhookVerificationSession {
     private let verifier: WebhookVerifier
     private let signatures: SignatureHeaders
-    private var hashers: [(SignatureAlgorithm, BodyDigest)] = []
+    private var sha512: BodyDigest?
+    private var md5: BodyDigest?
 
     init(verifier: WebhookVerifier, signatures: SignatureHeaders) throws(WebhookSignatureError) {
         self.verifier = verifier
         self.signatures = signatures
-        for algorithm in SignatureAlgorithm.allCases where signatures.values(for: algorithm) != nil {
-            hashers.append((algorithm, try BodyDigest(algorithm: algorithm, backend: verifier.hashingBackend)))
+        let policy = verifier.policy
+        if signatures.fluent != nil, policy.checks(.sha512WithRSA) {
+            sha512 = try BodyDigest(algorithm: .sha512WithRSA, backend: verifier.hashingBackend)
+        }
+        if signatures.flex != nil, policy.checks(.md5WithRSA) {
+            do {
+                md5 = try BodyDigest(algorithm: .md5WithRSA, backend: verifier.hashingBackend)
+            } catch where !policy.counts(.md5WithRSA) && error.code == .algorithmNotAllowed {
+                md5 = nil  // reported as not_allowed by `finish`, through the same path as a whole body
+            }
         }
     }
 
     /// Adds the next chunk of the raw body.
     public func update(_ chunk: some Collection<UInt8>) throws(WebhookSignatureError) {
-        try withBytes(chunk) { (bytes) throws(WebhookSignatureError) in
-            for (_, hasher) in hashers { try hasher.update(bytes) }
-        }
+        try sha512?.update(chunk)
+        try md5?.update(chunk)
     }
 
-    /// The verdict over every chunk added.
-    public func finish(at time: UnixTime = .now) throws(WebhookSignatureError) -> WebhookVerdict {
-        var digests = Digests()
-        for (algorithm, hasher) in hashers { digests.set(try hasher.finalize(), for: algorithm) }
-        return try verifier.decide(signatures, digests: digests, at: time)
+    /// The verdict over every chunk added, now.
+    public func finish() throws(WebhookSignatureError) -> WebhookVerdict { try finish(at: .now) }
+
+    /// The verdict over every chunk added, as of a given time (Unix seconds).
+    public func finish(atUnixTime seconds: Int64) throws(WebhookSignatureError) -> WebhookVerdict {
+        try finish(at: UnixTime(seconds: seconds))
     }
-}
 
-/// The signature headers of a request: names matched case-insensitively, values trimmed,
-/// repeated headers (and comma-joined repeats) collected.
-struct SignatureHeaders: Sendable {
-    var fluent: [String] = []
-    var flex: [String] = []
-
-    init(_ headers: some Sequence<(String, String)>) {
-        for (name, value) in headers {
-            let trimmedName = Self.trim(name)
-            guard let algorithm = SignatureAlgorithm(headerName: trimmedName) else { continue }
-            // Base64 has no commas, so a comma can only join repeated values.
-            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let v = Self.trim(String(part))
-                switch algorithm {
-                case .sha512WithRSA: fluent.append(v)
-                case .md5WithRSA: flex.append(v)
-                }
+    func finish(at time: UnixTime) throws(WebhookSignatureError) -> WebhookVerdict {
+        let sha512Digest = try sha512?.finalize()
+        let md5Digest = try md5?.finalize()
+        let backend = verifier.hashingBackend
+        return try verifier.decide(signatures, at: time) { (algorithm, next) throws(WebhookSignatureError) in
+            let digest = algorithm == .sha512WithRSA ? sha512Digest : md5Digest
+            guard let digest else {
+                // Not hashed: the library refused the algorithm when the session started; ask it again for its reason.
+                return try backend.withDigest(algorithm, of: UnsafeRawBufferPointer(start: nil, count: 0), next)
             }
-        }
-    }
-
-    func values(for algorithm: SignatureAlgorithm) -> [String]? {
-        let v = algorithm == .sha512WithRSA ? fluent : flex
-        return v.isEmpty ? nil : v
-    }
-
-    static func trim(_ s: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        var sub = Substring(s)
-        while let f = sub.first, isSpace(f) { sub.removeFirst() }
-        while let l = sub.last, isSpace(l) { sub.removeLast() }
-        return String(sub)
-    }
-}
-
-/// The body's digests for the headers present.
-struct Digests {
-    private var md5: [UInt8] = []
-    private var sha512: [UInt8] = []
-
-    mutating func set(_ digest: [UInt8], for algorithm: SignatureAlgorithm) {
-        switch algorithm {
-        case .md5WithRSA: md5 = digest
-        case .sha512WithRSA: sha512 = digest
-        }
-    }
-
-    func value(for algorithm: SignatureAlgorithm) -> [UInt8] { algorithm == .md5WithRSA ? md5 : sha512 }
-
-    mutating func compute(for signatures: SignatureHeaders, body: some Collection<UInt8>, backend: CryptoBackend) throws(WebhookSignatureError) {
-        for algorithm in SignatureAlgorithm.allCases where signatures.values(for: algorithm) != nil {
-            var digest = [UInt8](repeating: 0, count: algorithm.digestByteCount)
-            try withBytes(body) { (bytes) throws(WebhookSignatureError) in
-                try typedThrows { try digest.withUnsafeMutableBytes { out in try backend.engine.digest(algorithm.digest, bytes, into: out) } }
-            }
-            set(digest, for: algorithm)
+            return try digest.withUnsafeBytes { (bytes) -> Result<SignatureOutcome, WebhookSignatureError> in
+                Result { () throws(WebhookSignatureError) in try next(bytes) }
+            }.get()
         }
     }
 }
@@ -244,5 +260,18 @@ final class LastMatch: Sendable {
     var index: Int {
         get { value.load(ordering: .relaxed) }
         set { value.store(newValue, ordering: .relaxed) }
+    }
+}
+
+extension CryptoBackend {
+    /// Hashes `bytes` with `algorithm`'s digest into a stack buffer and passes it on.
+    func withDigest<R>(
+        _ algorithm: SignatureAlgorithm, of bytes: UnsafeRawBufferPointer, _ next: (UnsafeRawBufferPointer) throws(WebhookSignatureError) -> R
+    ) throws(WebhookSignatureError) -> R {
+        try withUnsafeTemporaryAllocation(byteCount: DigestAlgorithm.maxByteCount, alignment: 8) { (buffer) throws(WebhookSignatureError) in
+            let digest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<algorithm.digestByteCount])
+            try self.digest(algorithm.digest, bytes, into: digest)
+            return try next(UnsafeRawBufferPointer(digest))
+        }
     }
 }
