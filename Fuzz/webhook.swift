@@ -27,7 +27,7 @@ private enum Fixed {
             return try Keyring([
                 TrustedKey(key: FuzzKeys.a.publicKey, label: "a"),
                 TrustedKey(key: FuzzKeys.b.publicKey, label: "b", retired: true),
-                TrustedKey(key: FuzzKeys.c.publicKey, label: "c", notBefore: time.adding(seconds: 3600)),
+                TrustedKey(key: FuzzKeys.c.publicKey, label: "c", notBefore: time.adding(seconds: 3600).seconds),
             ])
         } catch { fatalError("fuzz keyring: \(error)") }
     }()
@@ -67,6 +67,7 @@ private func split(_ input: [UInt8]) -> (headers: [(String, String)], body: [UIn
                 case "jcs": policy.canonicalization = .jcs
                 case "md5": policy.allowsLegacyMD5 = true
                 case "both": policy.requiresBothSignatures = true
+                case "all": policy.checksUncountedHeaders = true
                 default: break
                 }
             }
@@ -78,7 +79,7 @@ private func split(_ input: [UInt8]) -> (headers: [(String, String)], body: [UIn
 }
 
 private func verdict(_ verifier: WebhookVerifier, _ headers: [(String, String)], _ body: [UInt8]) -> Result<WebhookVerdict, WebhookSignatureError> {
-    let result = Result { () throws(WebhookSignatureError) in try verifier.verify(headers: headers, body: body, at: Fixed.time) }
+    let result = Result { () throws(WebhookSignatureError) in try verifier.verify(headers: headers, body: body, atUnixTime: Fixed.time.seconds) }
     if let error = result.failure {
         if verifier.policy.canonicalization == .raw { violated("verify threw in raw mode: \(error)") }
         checkError(error, allowed: Fixed.jsonCodes, "verify")
@@ -88,17 +89,18 @@ private func verdict(_ verifier: WebhookVerifier, _ headers: [(String, String)],
 
 /// A check that says a key made the signature must hold exactly that key's signature.
 private func checkAttribution(_ check: SignatureCheck, headers: [(String, String)], canonicalBody: [UInt8]) {
-    let key: TrustedKey
-    switch check.outcome {
-    case .valid(let k), .inactiveKey(let k, _): key = k
-    default: return
-    }
+    let attributing: [VerdictCode] = [.valid, .keyRetired, .keyExpired, .keyNotYetValid]
+    guard attributing.contains(check.outcome.code), let key = check.outcome.key else { return }
     guard let privateKey = Fixed.privateKeys[key.id] else { violated("a verdict names a key outside the keyring") }
-    let values = SignatureHeaders(headers).values(for: check.algorithm) ?? []
-    guard let value = values.first, Set(values).count == 1 else { violated("\(check.outcome.code) without one header value") }
+    guard let header = SignatureHeaders(headers).value(for: check.algorithm), !header.conflicting else {
+        violated("\(check.outcome.code) without one header value")
+    }
+    let value = String(header.text)
     let expected: [UInt8]
     do { expected = try privateKey.signature(for: canonicalBody, algorithm: check.algorithm) } catch { violated("signing failed: \(error)") }
-    guard let decoded = try? StrictBase64.decodeIgnoringWhitespace(value.utf8), decoded == expected else {
+    guard value.utf8.allSatisfy({ $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+        let decoded = try? StrictBase64.decodeIgnoringWhitespace(value.utf8), decoded == expected
+    else {
         violated("\(check.header): \(check.outcome.code) for a value that is not the key's signature of the body")
     }
 }
@@ -126,7 +128,7 @@ public func fuzzWebhook(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             try session.update(body[0..<a])
             try session.update(body[a..<b])
             try session.update(body[b...])
-            let streamed = try session.finish(at: Fixed.time)
+            let streamed = try session.finish(atUnixTime: Fixed.time.seconds)
             if streamed != result { violated("the streamed verdict differs from the whole-body one") }
         } catch {
             violated("streaming verification threw: \(error)")

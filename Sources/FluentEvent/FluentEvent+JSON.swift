@@ -29,6 +29,11 @@ extension FluentEvent {
         public static func string(_ value: String) -> JSON { JSON(.string(value)) }
         /// An integer.
         public static func number(_ value: Int) -> JSON { JSON(.number(String(value))) }
+        /// A number as written (`"2.50"`, `"-0.0e5"`), kept digit for digit; nil when `lexeme` is not a JSON number.
+        public static func number(lexeme: String) -> JSON? {
+            guard case .number(let parsed)? = try? JSONValue.parse(lexeme), parsed == lexeme else { return nil }
+            return JSON(.number(parsed))
+        }
         /// An array.
         public static func array(_ elements: [JSON]) -> JSON { JSON(.array(elements.map(\.value))) }
         /// An object, members in the order given.

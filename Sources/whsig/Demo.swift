@@ -36,8 +36,11 @@ struct Demo: AsyncParsableCommand {
         let verifier = WebhookVerifier(keyring: Keyring(trusting: publicKey, label: "demo"))
         let verdict = try verifier.verify(headers: headers, body: body)
         for check in verdict.checks {
-            let counted = check.counted ? "" : " (MD5: reported, not counted by default)"
-            print("   \(check.header): \(check.isValid ? "valid" : "INVALID") - \(check.outcome.reason)\(counted)")
+            if check.outcome.code == .notChecked {
+                print("   \(check.header): not checked - MD5 is neither counted nor checked by default (--check-all checks it)")
+            } else {
+                print("   \(check.header): \(check.isValid ? "valid" : "INVALID") - \(check.outcome.reason)")
+            }
         }
         print("   verdict: \(verdict.isValid ? "valid" : "INVALID")")
 

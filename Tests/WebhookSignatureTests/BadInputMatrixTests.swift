@@ -149,6 +149,9 @@ struct BadInputMatrixTests {
         add("pub-jwk-broken", "public key", "wrong format", "a JWK cut mid-object: `{\"kty\":\"RSA\",`", .publicKey,
             bytes: Array(#"{"kty":"RSA","#.utf8),
             swift: "throws `invalid_jwk`", c: "`WHSIG_ERR_INVALID_JWK`", cli: "exit 2 `[invalid_jwk]`")
+        add("pub-jwk-duplicate", "public key", "duplicate", "a JWK naming `n` twice", .publicKey,
+            bytes: Array(#"{"kty":"RSA","n":"AQAB","n":"AQAB","e":"AQAB"}"#.utf8),
+            swift: "throws `invalid_jwk`", c: "`WHSIG_ERR_INVALID_JWK`", cli: "exit 2 `[invalid_jwk]`")
         add("pub-csr", "public key", "wrong format", "a certificate signing request (PEM)", .publicKey, bytes: Fixture.file("bad-csr.pem"),
             swift: "throws `unsupported_pem_type`", c: "`WHSIG_ERR_UNSUPPORTED_PEM_TYPE`", cli: "exit 2 `[unsupported_pem_type]`")
         add("pub-oversized-input", "public key", "oversized", "1 MiB + 1 bytes of base64 text", .publicKey,
@@ -290,9 +293,12 @@ struct BadInputMatrixTests {
             swift: "throws `invalid_json`", c: "`WHSIG_ERR_INVALID_JSON`", cli: "exit 2 `[invalid_json]`")
         add("body-duplicate-jcs", "body", "duplicate", "`{\"a\":1,\"a\":2}` (JCS mode)", .webhook(.jcs, md5: false),
             headers: [Fixture.fluent(Fixture.sha512)], body: Array(#"{"a":1,"a":2}"#.utf8),
-            swift: "throws `duplicate_member_name`", c: "`WHSIG_ERR_DUPLICATE_MEMBER_NAME`", cli: "exit 2 `[duplicate_member_name]`")
-        add("body-duplicate-compact", "body", "duplicate", "`{\"a\":1,\"a\":2}`, signed, compact mode (kept as written)", .webhook(.compact, md5: false),
+            swift: "throws `invalid_json`", c: "`WHSIG_ERR_INVALID_JSON`", cli: "exit 2 `[invalid_json]`")
+        add("body-duplicate-compact", "body", "duplicate", "`{\"a\":1, \"a\":2}`, signed, compact mode", .webhook(.compact, md5: false),
             headers: signedBody(Array(#"{"a":1,"a":2}"#.utf8)), body: Array(#"{"a":1, "a":2}"#.utf8),
+            swift: "throws `invalid_json`", c: "`WHSIG_ERR_INVALID_JSON`", cli: "exit 2 `[invalid_json]`")
+        add("body-duplicate-raw", "body", "duplicate", "`{\"a\":1,\"a\":2}`, signed, raw mode (bytes, never parsed)", .webhook(.raw, md5: false),
+            headers: signedBody(Array(#"{"a":1,"a":2}"#.utf8)), body: Array(#"{"a":1,"a":2}"#.utf8),
             swift: "valid", c: "`WHSIG_OK`", cli: "exit 0")
         add("body-nesting", "body", "deep nesting", "513 nested arrays (limit 512), JCS mode", .webhook(.jcs, md5: false),
             headers: [Fixture.fluent(Fixture.sha512)], body: Array((String(repeating: "[", count: 513) + String(repeating: "]", count: 513)).utf8),
@@ -329,6 +335,9 @@ struct BadInputMatrixTests {
             swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")
         add("ring-duplicate-key", "keyring", "duplicate", "the same key twice", .keyring,
             bytes: Array(#"{"keys":[{"publicKey":"\#(String(decoding: b64, as: UTF8.self))"},{"publicKey":"\#(String(decoding: b64, as: UTF8.self))"}]}"#.utf8),
+            swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")
+        add("ring-duplicate-member", "keyring", "duplicate", "an entry naming `retired` twice (false, then true)", .keyring,
+            bytes: Array(#"{"keys":[{"publicKey":"\#(String(decoding: b64, as: UTF8.self))","retired":false,"retired":true}]}"#.utf8),
             swift: "throws `invalid_keyring`", c: "`WHSIG_ERR_INVALID_KEYRING`", cli: "exit 2 `[invalid_keyring]`")
         add("ring-duplicate-label", "keyring", "duplicate", "two keys with the same label", .keyring,
             bytes: Array(#"{"keys":[\#(entry),{"label":"k","publicKey":"\#(Fixture.otherKey.publicKey.x509Base64)"}]}"#.utf8),
@@ -424,7 +433,7 @@ struct BadInputMatrixTests {
             script = #""$W" verify --json --key "$D/good.pub" --signature "$(cat "$D/input")" --algorithm \#(algorithm.shortName) "$D/body""#
         case .webhook(let mode, let md5):
             if row.headers.contains(where: { $0.0.contains(0) || $0.1.contains(0) }) { return row.cli }
-            script = #""$W" verify --json --key "$D/good.pub" --canonical \#(mode.rawValue)\#(md5 ? " --allow-md5" : "") \#(headerArguments) "$D/body""#
+            script = #""$W" verify --json --key "$D/good.pub" --canonical \#(mode.name)\#(md5 ? " --allow-md5" : "") \#(headerArguments) "$D/body""#
         case .cOnly:
             return row.cli
         case .cliOnly(let command):
@@ -465,7 +474,7 @@ struct BadInputMatrixTests {
         case .keyring: fields = ["keyring", "\(d)/input"]
         case .signature(let algorithm): fields = ["verify", "\(d)/good.pub", algorithm.shortName, "\(d)/body", "\(d)/input"]
         case .webhook(let mode, let md5):
-            fields = ["webhook", "\(d)/good.pub", mode.rawValue, md5 ? "1" : "0", "\(d)/body"] + row.headers.indices.map { "\(d)/hc\($0)" }
+            fields = ["webhook", "\(d)/good.pub", mode.name, md5 ? "1" : "0", "\(d)/body"] + row.headers.indices.map { "\(d)/hc\($0)" }
         case .cOnly("unknown-mode"): fields = ["unknown-mode", "\(d)/body"]
         case .cOnly("unknown-algorithm"): fields = ["unknown-algorithm", "\(d)/good.pub"]
         case .cOnly("small-buffer"): fields = ["small-buffer", "\(d)/good.key"]

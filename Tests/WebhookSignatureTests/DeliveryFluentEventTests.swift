@@ -43,7 +43,7 @@ struct DeliveryFluentEventTests {
         let event = try FluentEvent(json: text)
         #expect(event.unknownFields.map(\.name) == ["extra", "later"])
         #expect(event.retailerId == "12")
-        #expect(event[field: "later"] == .number("-0.0e5"))
+        #expect(event[field: "later"] == .number(lexeme: "-0.0e5"))
         #expect(event.jsonBytes() == Array(text.utf8))
         #expect(event.description == text)
     }
@@ -69,7 +69,7 @@ struct DeliveryFluentEventTests {
         #expect(object.attribute("TrackingNumber") == .string("TRACKING123"))
         #expect(object.attribute("Missing") == nil)
         let array = try FluentEvent(json: #"{"attributes":[{"name":"a","type":"STRING","value":"1"},{"name":"b","value":{"x":2}}]}"#)
-        #expect(array.attribute("b")?[member: "x"] == .number("2"))
+        #expect(array.attribute("b")?[member: "x"] == .number(lexeme: "2"))
         #expect(array.attribute("a") == .string("1"))
     }
 
@@ -84,8 +84,8 @@ struct DeliveryFluentEventTests {
         #expect(Set(decoded.fields.map(\.name)) == ["id", "name", "extra", "meta"])
         let deep = try #require(decoded[field: "extra"]?[member: "deep"]?.arrayValue)
         #expect(deep.count == 6)
-        #expect(deep[0] == .number("1"))
-        #expect(deep[1] == .number("2.5"))
+        #expect(deep[0] == .number(lexeme: "1"))
+        #expect(deep[1] == .number(lexeme: "2.5"))
         #expect(deep[2] == .string("é"))
         #expect(deep[3] == .null)
         #expect(deep[4] == .bool(true))

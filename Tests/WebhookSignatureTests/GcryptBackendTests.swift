@@ -291,13 +291,7 @@ struct GcryptBackendTests {
     // MARK: Helpers
 
     static func digest(_ algorithm: DigestAlgorithm, _ data: [UInt8], backend: CryptoBackend) throws(WebhookSignatureError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: algorithm.byteCount)
-        try typedThrows {
-            try data.withUnsafeBytes { input in
-                try out.withUnsafeMutableBytes { try backend.engine.digest(algorithm, input, into: $0) }
-            }
-        }
-        return out
+        try backend.digest(algorithm, of: data)
     }
 
     /// a⁻¹ mod m with libgcrypt's big numbers.

@@ -18,7 +18,7 @@ struct ReadmeExampleTests {
         #expect(verdict.verifiedKey?.displayName == "eu-prod")
 
         let changed = try verifier.verify(headers: requestHeaders, body: rawBody + [0x0A])
-        #expect(changed.failure?.code == "body_mismatch")
+        #expect(changed.failure?.code.name == "body_mismatch")
 
         let headerValue = signed.first { $0.name == "fluent-signature" }!.value
         #expect(try platformKey.isValidSignature(headerValue, for: rawBody, algorithm: .sha512WithRSA))

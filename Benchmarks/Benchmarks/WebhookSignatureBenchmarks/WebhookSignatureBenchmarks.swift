@@ -246,7 +246,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: canonical JSON on a ~1 MiB event
 
     for mode in [CanonicalMode.compact, .jcs] {
-        Benchmark("canonicalize \(mode.rawValue) 1MiB / swift") { benchmark, event in
+        Benchmark("canonicalize \(mode.name) 1MiB / swift") { benchmark, event in
             for _ in benchmark.scaledIterations { blackHole(try! Canonicalizer.canonicalize(event, mode: mode)) }
         } setup: { () -> [UInt8] in
             LargeEvent.writeFiles()

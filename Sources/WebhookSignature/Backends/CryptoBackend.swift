@@ -127,6 +127,9 @@ enum NativePublicKey: Sendable {
     func publicOperation(_ signature: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws(WebhookSignatureError)
     {
+        #if DEBUG
+        PublicOperationCount.current?.add()
+        #endif
         switch self {
         case .openssl(let key): try key.publicOperation(signature, into: output)
         case .gcrypt(let key): try key.publicOperation(signature, into: output)
@@ -196,3 +199,27 @@ enum DigestAlgorithm: Sendable {
     /// The largest digest, for stack buffers.
     static let maxByteCount = 64
 }
+
+#if DEBUG
+import Synchronization
+
+/// Counts the RSA public operations of the current task, in debug builds only: the tests use it to
+/// pin what a verification costs (one operation per trusted key at most, none for an uncounted header).
+package final class PublicOperationCount: Sendable {
+    @TaskLocal package static var current: PublicOperationCount?
+    private let value = Atomic<Int>(0)
+
+    package init() {}
+
+    package var count: Int { value.load(ordering: .relaxed) }
+
+    func add() { value.add(1, ordering: .relaxed) }
+
+    /// The number of public operations `body` did.
+    package static func during(_ body: () throws -> Void) rethrows -> Int {
+        let counter = PublicOperationCount()
+        try $current.withValue(counter) { try body() }
+        return counter.count
+    }
+}
+#endif

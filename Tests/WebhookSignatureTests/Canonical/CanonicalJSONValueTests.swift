@@ -15,8 +15,7 @@ struct CanonicalJSONValueTests {
           "e": "AQAB",
           "key_ops": ["verify"],
           "exp": 1700000000,
-          "x5c": null,
-          "kid": "shadowed"
+          "x5c": null
         }
         """#
 
@@ -24,7 +23,11 @@ struct CanonicalJSONValueTests {
     func jwkAccess() throws {
         let value = try JSONValue.parse(Self.jwk)
         #expect(value[member: "kty"]?.stringValue == "RSA")
-        #expect(value[member: "kid"]?.stringValue == "key-1")  // the first of duplicate names
+        #expect(value[member: "kid"]?.stringValue == "key-1")
+        // A member named twice is refused: JSON readers disagree on which value wins.
+        let twice = Self.jwk.replacingOccurrences(of: #""x5c": null"#, with: #""x5c": null, "kid": "shadowed""#)
+        #expect(twice != Self.jwk)
+        #expect(thrownError { try JSONValue.parse(twice) }?.code == .invalidJSON)
         #expect(value[member: "ext"]?.boolValue == true)
         #expect(value[member: "e"]?.stringValue == "AQAB")
         #expect(value[member: "key_ops"]?.arrayValue == [.string("verify")])
@@ -36,8 +39,8 @@ struct CanonicalJSONValueTests {
         #expect(value.stringValue == nil)
         #expect(value.arrayValue == nil)
         let members = try #require(value.objectMembers)
-        #expect(members.map(\.name) == ["kty", "kid", "use", "ext", "n", "e", "key_ops", "exp", "x5c", "kid"])
-        #expect(members.last == JSONMember(name: "kid", value: .string("shadowed")))
+        #expect(members.map(\.name) == ["kty", "kid", "use", "ext", "n", "e", "key_ops", "exp", "x5c"])
+        #expect(members.last == JSONMember(name: "x5c", value: .null))
     }
 
     @Test("member lookup compares Unicode scalars exactly, not canonical equivalence")
@@ -84,10 +87,10 @@ struct CanonicalJSONValueTests {
                 .null, .array([]), .object([]),
             ])),
             JSONMember(name: "ctl\u{1}\n\t/é😀", value: .string("\u{0}\u{8}\u{C}\r\u{1F}\u{7F}")),
-            JSONMember(name: "keys", value: .bool(false)),
+            JSONMember(name: "more", value: .bool(false)),
         ])
         let text = String(decoding: value.compactBytes(), as: UTF8.self)
-        #expect(text == #"{"keys":[{"kid":"k\"1\\","n":1.50,"ok":true},null,[],{}],"ctl\u0001\n\t/é😀":"\u0000\b\f\r\u001f\#u{7F}","keys":false}"#)
+        #expect(text == #"{"keys":[{"kid":"k\"1\\","n":1.50,"ok":true},null,[],{}],"ctl\u0001\n\t/é😀":"\u0000\b\f\r\u001f\#u{7F}","more":false}"#)
         #expect(try JSONValue.parse(value.compactBytes()) == value)
         #expect(JSONValue.null.compactBytes() == Array("null".utf8))
         #expect(JSONValue.string("").compactBytes() == Array("\"\"".utf8))
@@ -95,7 +98,7 @@ struct CanonicalJSONValueTests {
 
     @Test("compactBytes of parsed text equals compact mode when strings need no re-escaping")
     func compactBytesMatchesCompactMode() throws {
-        let text = #" { "a" : [ 1 , 2.50 , "x y" ] , "b" : { "c" : null } , "a" : -1e-3 } "#
+        let text = #" { "a" : [ 1 , 2.50 , "x y" ] , "b" : { "c" : null } , "d" : -1e-3 } "#
         #expect(try JSONValue.parse(text).compactBytes() == Canonicalizer.canonicalize(Array(text.utf8), mode: .compact))
     }
 
