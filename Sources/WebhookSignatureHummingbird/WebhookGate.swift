@@ -26,7 +26,7 @@ public struct VerifiedWebhook: Sendable {
     /// The trusted key that verified the counted signature.
     public var key: TrustedKey? { verdict.verifiedKey }
 
-    /// The body parsed as a ``FluentEvent``; throws ``FluentEventError`` if it is not a JSON object.
+    /// The body parsed as a `FluentEvent`; throws `FluentEventError` if it is not a JSON object.
     public func event() throws(FluentEventError) -> FluentEvent {
         try FluentEvent(json: body.readableBytesView)
     }
