@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "FluentEvent", targets: ["FluentEvent"]),
         // The C library (include/whsig.h); scripts/install-c-library installs it as libwhsig.so.
         .library(name: "WebhookSignatureC", type: .dynamic, targets: ["CWebhookSignature"]),
+        // The raw OpenSSL and libgcrypt reference loops that `whsig speed` and Benchmarks/ compare against.
+        .library(name: "RawCrypto", targets: ["RawCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -43,13 +45,18 @@ let package = Package(
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ]
         ),
+        // The raw library references (OpenSSL, libgcrypt), in C so that they measure the libraries
+        // alone: one copy, used by `whsig speed` and by the Benchmarks package.
+        .target(
+            name: "RawCrypto",
+            linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("gcrypt"), .linkedLibrary("dl")]
+        ),
         .executableTarget(
             name: "whsig",
             dependencies: [
                 "WebhookSignature",
                 // `whsig speed` times the raw libraries next to this one.
-                "COpenSSL",
-                "CGcrypt",
+                "RawCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "WebhookSignatureHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),

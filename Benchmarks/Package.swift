@@ -16,18 +16,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The raw library references (OpenSSL, libgcrypt), written in C so that they measure the
-        // libraries alone. The parent's COpenSSL/CGcrypt system-library targets are not products.
-        .target(
-            name: "RawCrypto",
-            path: "Sources/RawCrypto",
-            cSettings: [.unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("gcrypt"), .linkedLibrary("dl")]
-        ),
         // One operation in a loop, for perf and valgrind (see README.md, "Finding where time goes").
         .executableTarget(
             name: "ProfileLoop",
-            dependencies: [.product(name: "WebhookSignature", package: "swift-webhook-signature"), "RawCrypto"],
+            dependencies: [.product(name: "WebhookSignature", package: "swift-webhook-signature"), .product(name: "RawCrypto", package: "swift-webhook-signature")],
             path: "Sources/ProfileLoop"
         ),
         .executableTarget(
@@ -35,7 +27,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WebhookSignature", package: "swift-webhook-signature"),
-                "RawCrypto",
+                .product(name: "RawCrypto", package: "swift-webhook-signature"),
             ],
             path: "Benchmarks/WebhookSignatureBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

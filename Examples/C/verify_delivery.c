@@ -1,6 +1,7 @@
 /* Verifies a webhook body against its fluent-signature with libwhsig.
  * Usage: verify_delivery PUBLIC_KEY_FILE BODY_FILE SIGNATURE_BASE64
- * Build: cc verify_delivery.c $(pkg-config --cflags --libs whsig) -o verify_delivery */
+ * Build: cc verify_delivery.c $(pkg-config --cflags --libs whsig) -o verify_delivery
+ *    or: CMake, with Examples/C/CMakeLists.txt (find_package(whsig CONFIG REQUIRED)) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-"""Verifies a webhook body against its fluent-signature with libwhsig through python/whsig.py.
+"""Verifies a webhook body against its fluent-signature with libwhsig through the whsig Python package.
 
 Usage: python3 verify_delivery.py PUBLIC_KEY_FILE BODY_FILE SIGNATURE_BASE64
 """

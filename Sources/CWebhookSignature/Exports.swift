@@ -293,6 +293,11 @@ public func whsig_verify_webhook(
         let handle = try borrow(ring, KeyringHandle.self, "ring")
         let verifier = try handle.verifier(flags: policyFlags, mode: modeValue)
         let count = try length(headerCount, "header_count")
+        guard count <= CLimits.maxHeaderCount else {
+            throw CError(
+                -WebhookSignatureError.Code.inputTooLarge.number,
+                "header_count is \(count); at most \(CLimits.maxHeaderCount) (WHSIG_MAX_HEADER_COUNT) headers are read")
+        }
         let bodyView = try input(body, bodyLen, "body")
         var headers: [(String, String)] = []
         if count > 0 {

@@ -29,7 +29,7 @@ func loadKeyringForChange(_ path: String, create: Bool) throws -> Keyring {
 }
 
 func saveKeyring(_ ring: Keyring, to path: String) throws {
-    try SafeFile.writeAtomically(ring.jsonBytes(), to: path, mode: 0o644, backup: true)
+    try SafeFile.writeAtomically(ring.jsonBytes(), to: path, permissions: .keepExisting(orNew: 0o644), backup: true)
 }
 
 func keyringJSON(_ ring: Keyring, at time: UnixTime) -> [[String: Any]] {
@@ -64,6 +64,7 @@ struct KeyringAdd: AsyncParsableCommand {
     func run() async throws {
         var ring = try loadKeyringForChange(keyring, create: true)
         let publicKey = try loadAnyKey(key).publicKey
+        if let label, let problem = Keyring.labelProblem(label) { throw UsageFailure("--label: \(problem)") }
         let trusted = TrustedKey(key: publicKey, label: label, notBefore: try notBefore.map(parseTime)?.seconds, notAfter: try notAfter.map(parseTime)?.seconds)
         try ring.add(trusted)
         try saveKeyring(ring, to: keyring)
@@ -150,80 +151,5 @@ struct KeyringRemove: AsyncParsableCommand {
         let removed = try ring.remove(key)
         try saveKeyring(ring, to: keyring)
         if json { printJSON(["removed": removed.id.hex, "keyring": keyring]) } else { print("removed \(removed.id) from \(keyring)") }
-    }
-}
-
-struct Rotate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Rotate to a new key pair through a keyring, with an overlap.",
-        discussion: """
-            Generates the next key pair into --private-key and --public-key (new files), adds the new
-            public key to the keyring as active from now, and sets every other active key to expire
-            after --overlap (default 7d). Then distribute the keyring (or the new public key) to
-            receivers, and switch the sender to the new private key within the overlap. Nothing is
-            written with --dry-run.
-
-            Example:
-              whsig rotate --keyring receivers.json --private-key sender-2027.pem \\
-                --public-key sender-2027.pub.b64 --overlap 14d --label sender-2027
-            """
-    )
-
-    @Option(help: ArgumentHelp("The keyring file (created when absent).", valueName: "PATH")) var keyring: String
-    @Option(help: ArgumentHelp("Where to write the NEW private key (PKCS#8 PEM, mode 0600).", valueName: "PATH"))
-    var privateKey: String
-    @Option(help: ArgumentHelp("Where to write the NEW public key (x509 base64).", valueName: "PATH")) var publicKey: String
-    @Option(help: "How long the old keys stay valid: 90s, 15m, 36h, 7d, 2w.") var overlap = "7d"
-    @Option(help: "The new key's size in bits.") var bits = 2048
-    @Option(help: "A label for the new key (default: key-YYYYMMDD).") var label: String?
-    @Flag(help: "Show what would happen; write nothing.") var dryRun = false
-    @Flag(help: "Overwrite existing key files.") var force = false
-    @OptionGroup var backendOptions: BackendOptions
-    @Flag(help: "Report as JSON.") var json = false
-
-    func validate() throws {
-        if bits < 2048 || bits > 16384 || bits % 8 != 0 { throw ValidationError("--bits must be a multiple of 8 from 2048 to 16384") }
-    }
-
-    func run() async throws {
-        let overlapSeconds = try parseDuration(overlap)
-        var ring = try loadKeyringForChange(keyring, create: true)
-        try SafeFile.checkWritable(privateKey, force: force)
-        try SafeFile.checkWritable(publicKey, force: force)
-        let now = UnixTime.now
-        let retireAt = now.adding(seconds: overlapSeconds)
-        let newLabel = label ?? "key-" + now.rfc3339.prefix(10).replacingOccurrences(of: "-", with: "")
-        let key = try withProgress("generating a \(bits)-bit RSA key", show: bits >= 4096) {
-            try RSAPrivateKey(generatingBits: bits, backend: backendOptions.backend)
-        }
-        var scheduled: [TrustedKey] = []
-        for index in ring.keys.indices where ring.keys[index].status(at: now) == .active {
-            if ring.keys[index].notAfterTime == nil || retireAt < ring.keys[index].notAfterTime! {
-                try ring.update(at: index) { $0.notAfterTime = retireAt }
-            }
-            scheduled.append(ring.keys[index])
-        }
-        try ring.add(TrustedKey(key: key.publicKey, label: newLabel, notBefore: now.seconds))
-        if !dryRun {
-            try SafeFile.writeAtomically(key.encoded(.pem), to: privateKey, mode: 0o600)
-            try SafeFile.writeAtomically(key.publicKey.encoded(.base64), to: publicKey, mode: 0o644)
-            try saveKeyring(ring, to: keyring)
-        }
-        if json {
-            printJSON([
-                "dryRun": dryRun, "newKey": key.publicKey.fingerprint.hex, "label": newLabel, "privateKey": privateKey,
-                "publicKey": publicKey, "keyring": keyring, "oldKeysExpire": retireAt.rfc3339,
-                "scheduled": scheduled.map(\.id.hex), "publicKeyX509Base64": key.publicKey.x509Base64,
-            ])
-            return
-        }
-        print(dryRun ? "Dry run: nothing was written." : "Rotated.")
-        print("new key:      \(key.publicKey.fingerprint) (\(newLabel)), active from \(now)")
-        print("private key:  \(privateKey) (mode 0600)\(dryRun ? " [not written]" : "")")
-        print("public key:   \(publicKey)\(dryRun ? " [not written]" : "")")
-        for old in scheduled { print("old key:      \(old.id) (\(old.label ?? "-")) expires \(retireAt)") }
-        print("\nDistribute to receivers now: the keyring \(keyring), or this public key (x509 base64):")
-        print(key.publicKey.x509Base64)
-        print("\nThen switch the sender to \(privateKey) before \(retireAt).")
     }
 }

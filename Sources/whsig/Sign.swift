@@ -41,8 +41,7 @@ struct Sign: AsyncParsableCommand {
         }
         var lines: [(String, String)] = []
         for (signer, chosen) in zip(signers, algorithm.algorithms) {
-            let signature = try signer.finalize()
-            lines.append((chosen.headerName, Data(signature).base64EncodedString()))
+            lines.append((chosen.headerName, try signer.finalizeBase64()))
         }
         if json {
             printJSON(Dictionary(uniqueKeysWithValues: lines))

@@ -1,7 +1,6 @@
 import ArgumentParser
-import CGcrypt
-import COpenSSL
 import Foundation
+import RawCrypto
 import Synchronization
 import WebhookSignature
 
@@ -348,209 +347,118 @@ enum RawReferences {
         EVP_PKEY_CTX initialised once (PKCS#1, signature digest set; EVP_MD fetched once); gcrypt verify =
         gcry_md_hash_buffer + gcry_pk_verify, sign = gcry_md_hash_buffer + gcry_pk_sign, key S-expression built once.
         Ours also decodes base64 and checks the PKCS#1 padding in Swift (the same code for both backends).
+        The references are the C target RawCrypto, the same code the Benchmarks package measures.
         """
+    }
+
+    /// The RawCrypto number of an algorithm (RC_MD5, RC_SHA512).
+    static func number(_ algorithm: SignatureAlgorithm) -> Int32 { algorithm == .md5WithRSA ? RC_MD5 : RC_SHA512 }
+}
+
+/// OpenSSL keys (EVP_PKEY) for a key pair, made by RawCrypto from the library's DER.
+final class RawOpenSSLKeys {
+    let publicKey: UnsafeMutableRawPointer
+    let privateKey: UnsafeMutableRawPointer
+
+    init(_ key: RSAPrivateKey) throws {
+        let spki = key.publicKey.derRepresentation
+        let pkcs8 = key.pkcs8DERRepresentation
+        guard let publicKey = spki.withUnsafeBufferPointer({ rc_ossl_public_key($0.baseAddress, $0.count) }) else {
+            throw UsageFailure("OpenSSL could not read the generated public key")
+        }
+        guard let privateKey = pkcs8.withUnsafeBufferPointer({ rc_ossl_private_key($0.baseAddress, $0.count) }) else {
+            rc_ossl_key_free(publicKey)
+            throw UsageFailure("OpenSSL could not read the generated private key")
+        }
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+    }
+
+    deinit {
+        rc_ossl_key_free(publicKey)
+        rc_ossl_key_free(privateKey)
     }
 }
 
-/// OpenSSL's unavoidable work for one key and algorithm.
+/// OpenSSL's unavoidable work for one key and algorithm (RawCrypto's rc_ossl_verifier and rc_ossl_signer).
 final class RawOpenSSL: RawReference {
-    private let publicKey: OpaquePointer
-    private let privateKey: OpaquePointer
-    private let md: OpaquePointer
-    private let verifyContext: OpaquePointer
-    private let signContext: OpaquePointer
+    private let keys: RawOpenSSLKeys
+    private let verifier: OpaquePointer
+    private let signer: OpaquePointer
     private let byteCount: Int
     let verifyDescription = "EVP_Digest + EVP_PKEY_verify (context initialised once)"
     let signDescription = "EVP_Digest + EVP_PKEY_sign (context initialised once)"
 
     init(privateKey key: RSAPrivateKey, algorithm: SignatureAlgorithm) throws {
+        keys = try RawOpenSSLKeys(key)
         byteCount = key.publicKey.signatureByteCount
-        let pkcs1 = key.publicKey.pkcs1DERRepresentation
-        let pkcs8 = key.pkcs8DERRepresentation
-        let publicKey = pkcs1.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            var pointer = buffer.baseAddress
-            return d2i_PublicKey(EVP_PKEY_RSA, nil, &pointer, buffer.count)
-        }
-        let privateKey = pkcs8.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            var pointer = buffer.baseAddress
-            return d2i_AutoPrivateKey(nil, &pointer, buffer.count)
-        }
-        guard let publicKey, let privateKey,
-            let md = EVP_MD_fetch(nil, algorithm == .md5WithRSA ? "MD5" : "SHA512", nil),
-            let verifyContext = EVP_PKEY_CTX_new(publicKey, nil), let signContext = EVP_PKEY_CTX_new(privateKey, nil),
-            EVP_PKEY_verify_init(verifyContext) == 1, EVP_PKEY_CTX_set_rsa_padding(verifyContext, RSA_PKCS1_PADDING) == 1,
-            EVP_PKEY_CTX_set_signature_md(verifyContext, md) == 1,
-            EVP_PKEY_sign_init(signContext) == 1, EVP_PKEY_CTX_set_rsa_padding(signContext, RSA_PKCS1_PADDING) == 1,
-            EVP_PKEY_CTX_set_signature_md(signContext, md) == 1
-        else {
+        let alg = RawReferences.number(algorithm)
+        guard let verifier = rc_ossl_verifier_new(keys.publicKey, alg) else {
             throw UsageFailure("could not set up the raw OpenSSL reference")
         }
-        self.publicKey = publicKey
-        self.privateKey = privateKey
-        self.md = md
-        self.verifyContext = verifyContext
-        self.signContext = signContext
+        guard let signer = rc_ossl_signer_new(keys.privateKey, alg) else {
+            rc_ossl_verifier_free(verifier)
+            throw UsageFailure("could not set up the raw OpenSSL reference")
+        }
+        self.verifier = verifier
+        self.signer = signer
     }
 
     deinit {
-        EVP_PKEY_CTX_free(verifyContext)
-        EVP_PKEY_CTX_free(signContext)
-        EVP_MD_free(md)
-        EVP_PKEY_free(publicKey)
-        EVP_PKEY_free(privateKey)
+        rc_ossl_verifier_free(verifier)
+        rc_ossl_signer_free(signer)
     }
 
     func verify(_ body: [UInt8], _ signature: [UInt8]) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { digest in
-            var length: UInt32 = 0
-            guard EVP_Digest(body, body.count, digest.baseAddress, &length, md, nil) == 1 else { return false }
-            return EVP_PKEY_verify(verifyContext, signature, signature.count, digest.baseAddress, Int(length)) == 1
-        }
+        rc_ossl_verifier_verify(verifier, body, body.count, signature, signature.count) == 1
     }
 
     func sign(_ body: [UInt8]) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: byteCount)
-        let ok = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { digest -> Bool in
-            var length: UInt32 = 0
-            var outputLength = output.count
-            guard EVP_Digest(body, body.count, digest.baseAddress, &length, md, nil) == 1 else { return false }
-            return EVP_PKEY_sign(signContext, &output, &outputLength, digest.baseAddress, Int(length)) == 1
-                && outputLength == byteCount
-        }
-        return ok ? output : nil
+        let length = rc_ossl_signer_sign(signer, body, body.count, &output, output.count)
+        return length == byteCount ? output : nil
     }
 }
 
-/// libgcrypt's unavoidable work for one key and algorithm: the key S-expressions are built once,
-/// the data and signature S-expressions per call (gcry_sexp_build's %b, through the non-variadic
-/// gcry_sexp_build_array).
+/// libgcrypt's unavoidable work for one key and algorithm (RawCrypto's rc_gcry_verifier and
+/// rc_gcry_signer): the key S-expressions are built once, the data and signature S-expressions per call.
 final class RawGcrypt: RawReference {
-    private let publicKey: gcry_sexp_t
-    private let privateKey: gcry_sexp_t
-    private let algo: Int32
-    private let digestLength: Int
-    private let dataFormat: StaticString
+    private let keys: RawOpenSSLKeys
+    private let verifier: OpaquePointer
+    private let signer: OpaquePointer
     private let byteCount: Int
     let verifyDescription = "gcry_md_hash_buffer + gcry_pk_verify (key S-expression built once)"
     let signDescription = "gcry_md_hash_buffer + gcry_pk_sign (key S-expression built once)"
 
     init(privateKey key: RSAPrivateKey, algorithm: SignatureAlgorithm) throws {
+        // The library's key (libgcrypt already initialised the library's way); its numbers via OpenSSL.
+        keys = try RawOpenSSLKeys(key)
         byteCount = key.publicKey.signatureByteCount
-        algo = Int32(algorithm == .md5WithRSA ? GCRY_MD_MD5.rawValue : GCRY_MD_SHA512.rawValue)
-        digestLength = algorithm.digestByteCount
-        dataFormat = algorithm == .md5WithRSA ? "(data (flags pkcs1) (hash md5 %b))" : "(data (flags pkcs1) (hash sha512 %b))"
-        // The library's key (already initialised libgcrypt the library's way); its parts via OpenSSL.
-        let parts = try RawGcrypt.parts(of: key)
-        defer { for mpi in parts { gcry_mpi_release(mpi) } }
-        var (n, e, d, p, q) = (parts[0], parts[1], parts[2], parts[3], parts[4])
-        // libgcrypt wants p < q and u = p⁻¹ mod q.
-        if gcry_mpi_cmp(p, q) > 0 { swap(&p, &q) }
-        guard let u = gcry_mpi_new(0) else { throw UsageFailure("libgcrypt is out of memory") }
-        defer { gcry_mpi_release(u) }
-        guard gcry_mpi_invm(u, p, q) != 0,
-            let publicKey = RawGcrypt.build("(public-key (rsa (n %m) (e %m)))", [n, e]),
-            let privateKey = RawGcrypt.build("(private-key (rsa (n %m) (e %m) (d %m) (p %m) (q %m) (u %m)))", [n, e, d, p, q, u])
-        else {
+        let alg = RawReferences.number(algorithm)
+        guard rc_gcry_init() == 0, let verifier = rc_gcry_verifier_new(keys.publicKey, alg) else {
             throw UsageFailure("could not set up the raw libgcrypt reference")
         }
-        self.publicKey = publicKey
-        self.privateKey = privateKey
+        guard let signer = rc_gcry_signer_new(keys.privateKey, alg) else {
+            rc_gcry_verifier_free(verifier)
+            throw UsageFailure("could not set up the raw libgcrypt reference")
+        }
+        self.verifier = verifier
+        self.signer = signer
     }
 
     deinit {
-        gcry_sexp_release(publicKey)
-        gcry_sexp_release(privateKey)
-    }
-
-    /// n, e, d, p, q as libgcrypt numbers, read with OpenSSL from the key's PKCS#8 DER.
-    private static func parts(of key: RSAPrivateKey) throws -> [gcry_mpi_t] {
-        let der = key.pkcs8DERRepresentation
-        guard
-            let pkey = der.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
-                var pointer = buffer.baseAddress
-                return d2i_AutoPrivateKey(nil, &pointer, buffer.count)
-            })
-        else { throw UsageFailure("could not read the generated key") }
-        defer { EVP_PKEY_free(pkey) }
-        var result: [gcry_mpi_t] = []
-        for name in ["n", "e", "d", "rsa-factor1", "rsa-factor2"] {
-            var bn: OpaquePointer? = nil
-            guard EVP_PKEY_get_bn_param(pkey, name, &bn) == 1, let bn else { throw UsageFailure("the key has no \(name)") }
-            defer { BN_clear_free(bn) }
-            var bytes = [UInt8](repeating: 0, count: Int((BN_num_bits(bn) + 7) / 8))
-            _ = BN_bn2bin(bn, &bytes)
-            var mpi: gcry_mpi_t? = nil
-            guard gcry_mpi_scan(&mpi, GCRYMPI_FMT_USG, bytes, bytes.count, nil) == 0, let mpi else {
-                throw UsageFailure("libgcrypt could not read the key's \(name)")
-            }
-            result.append(mpi)
-        }
-        return result
-    }
-
-    /// gcry_sexp_build with %m arguments (setup only).
-    private static func build(_ format: StaticString, _ mpis: [gcry_mpi_t]) -> gcry_sexp_t? {
-        var values: [gcry_mpi_t?] = mpis
-        var sexp: gcry_sexp_t? = nil
-        let err = values.withUnsafeMutableBufferPointer { buffer -> gcry_error_t in
-            var arguments: [UnsafeMutableRawPointer?] = (0..<buffer.count).map { UnsafeMutableRawPointer(buffer.baseAddress! + $0) }
-            return format.withUTF8Buffer { text in
-                text.withMemoryRebound(to: CChar.self) { gcry_sexp_build_array(&sexp, nil, $0.baseAddress, &arguments) }
-            }
-        }
-        return err == 0 ? sexp : nil
-    }
-
-    /// gcry_sexp_build with one %b argument, its argument list on the stack (per call).
-    @inline(__always)
-    private static func build(_ format: StaticString, bytes: UnsafeRawPointer?, count: Int) -> gcry_sexp_t? {
-        var length = Int32(count)
-        var pointer = bytes
-        var sexp: gcry_sexp_t? = nil
-        let err = withUnsafeMutablePointer(to: &length) { lengthPointer in
-            withUnsafeMutablePointer(to: &pointer) { dataPointer in
-                withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: 2) { arguments in
-                    arguments[0] = UnsafeMutableRawPointer(lengthPointer)
-                    arguments[1] = UnsafeMutableRawPointer(dataPointer)
-                    return format.withUTF8Buffer { text in
-                        text.withMemoryRebound(to: CChar.self) { gcry_sexp_build_array(&sexp, nil, $0.baseAddress, arguments.baseAddress) }
-                    }
-                }
-            }
-        }
-        return err == 0 ? sexp : nil
+        rc_gcry_verifier_free(verifier)
+        rc_gcry_signer_free(signer)
     }
 
     func verify(_ body: [UInt8], _ signature: [UInt8]) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { digest in
-            body.withUnsafeBytes { gcry_md_hash_buffer(algo, digest.baseAddress, $0.baseAddress, $0.count) }
-            guard let data = RawGcrypt.build(dataFormat, bytes: digest.baseAddress, count: digestLength) else { return false }
-            defer { gcry_sexp_release(data) }
-            guard let value = signature.withUnsafeBytes({ RawGcrypt.build("(sig-val (rsa (s %b)))", bytes: $0.baseAddress, count: $0.count) })
-            else { return false }
-            defer { gcry_sexp_release(value) }
-            return gcry_pk_verify(value, data, publicKey) == 0
-        }
+        rc_gcry_verifier_verify(verifier, body, body.count, signature, signature.count) == 1
     }
 
     func sign(_ body: [UInt8]) -> [UInt8]? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { digest -> [UInt8]? in
-            body.withUnsafeBytes { gcry_md_hash_buffer(algo, digest.baseAddress, $0.baseAddress, $0.count) }
-            guard let data = RawGcrypt.build(dataFormat, bytes: digest.baseAddress, count: digestLength) else { return nil }
-            defer { gcry_sexp_release(data) }
-            var result: gcry_sexp_t? = nil
-            guard gcry_pk_sign(&result, data, privateKey) == 0, let result else { return nil }
-            defer { gcry_sexp_release(result) }
-            // The signature as k bytes, left-padded, as a caller needs it for a header.
-            guard let list = gcry_sexp_find_token(result, "s", 0) else { return nil }
-            defer { gcry_sexp_release(list) }
-            var length = 0
-            guard let data = gcry_sexp_nth_data(list, 1, &length) else { return nil }
-            let bytes = UnsafeRawBufferPointer(start: data, count: length)
-            let value = bytes.drop(while: { $0 == 0 })
-            guard value.count <= byteCount else { return nil }
-            return [UInt8](repeating: 0, count: byteCount - value.count) + value
-        }
+        var output = [UInt8](repeating: 0, count: byteCount)
+        let length = rc_gcry_signer_sign(signer, body, body.count, &output, output.count)
+        return length == byteCount ? output : nil
     }
 }
 

@@ -784,6 +784,38 @@ static void test_keyring(void) {
     EXPECT(whsig_verify_webhook(ring, WHSIG_POLICY_REQUIRE_BOTH, WHSIG_CANONICAL_RAW, names, name_lens, values,
                                 value_lens, 2, u8(body), body_len, key_id),
            WHSIG_INVALID_SIGNATURE);
+    /* A header count above WHSIG_MAX_HEADER_COUNT is refused before the arrays are read, never a trap;
+       at the limit, the arrays are read (the signature header is found among many others). */
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens,
+                                (size_t)WHSIG_MAX_HEADER_COUNT + 1, u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    CHECK(strstr(whsig_last_error(), "header_count") != NULL);
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, SIZE_MAX / 4,
+                                u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, SIZE_MAX,
+                                u8(body), body_len, key_id),
+           WHSIG_ERR_INPUT_TOO_LARGE);
+    {
+        const char **many_names = calloc(WHSIG_MAX_HEADER_COUNT, sizeof *many_names);
+        const char **many_values = calloc(WHSIG_MAX_HEADER_COUNT, sizeof *many_values);
+        CHECK(many_names != NULL && many_values != NULL);
+        if (many_names != NULL && many_values != NULL) {
+            size_t h;
+            for (h = 0; h < WHSIG_MAX_HEADER_COUNT; h++) {
+                many_names[h] = "X-Filler";
+                many_values[h] = "1";
+            }
+            many_names[WHSIG_MAX_HEADER_COUNT - 1] = "fluent-signature";
+            many_values[WHSIG_MAX_HEADER_COUNT - 1] = expected_sha512;
+            EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, many_names, NULL, many_values, NULL,
+                                        WHSIG_MAX_HEADER_COUNT, u8(body), body_len, key_id),
+                   WHSIG_OK);
+        }
+        free(many_names);
+        free(many_values);
+    }
+    CHECK(strcmp(whsig_status_string(WHSIG_ERR_INPUT_TOO_LARGE), "input_too_large") == 0);
     /* No headers. */
     EXPECT(whsig_verify_webhook(ring, 0, WHSIG_CANONICAL_RAW, NULL, NULL, NULL, NULL, 0, u8(body), body_len, key_id),
            WHSIG_INVALID_SIGNATURE);
@@ -802,6 +834,52 @@ static void test_keyring(void) {
     CHECK(strstr(whsig_last_error(), "MD5withRSA") != NULL);
     values[1] = expected_sha512;
     value_lens[1] = strlen(expected_sha512);
+
+    /* whsig_verify_webhook_verdict: the same verdicts, and the failure code. */
+    {
+        char code[WHSIG_CODE_SIZE];
+        memset(code, 'x', sizeof code);
+        memset(key_id, 'x', sizeof key_id);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(body), body_len, key_id, code),
+               WHSIG_OK);
+        CHECK(code[0] == '\0');
+        CHECK(strcmp(key_id, expected_fingerprint) == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(pretty), strlen(pretty), key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "body_mismatch") == 0);
+        CHECK(key_id[0] == '\0');
+        CHECK(strstr(whsig_last_error(), "fluent-signature") != NULL);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, NULL, NULL, NULL, NULL, 0, u8(body),
+                                            body_len, NULL, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "no_signature_header") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names + 2, name_lens + 2, values + 2,
+                                            value_lens + 2, 1, u8(body), body_len, key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "policy_not_met") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring_retired, 0, WHSIG_CANONICAL_RAW, names, name_lens, values,
+                                            value_lens, 4, u8(body), body_len, key_id, code),
+               WHSIG_INVALID_SIGNATURE);
+        CHECK(strcmp(code, "key_retired") == 0);
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(pretty), strlen(pretty), NULL, NULL),
+               WHSIG_INVALID_SIGNATURE);
+        memset(code, 'x', sizeof code);
+        EXPECT(whsig_verify_webhook_verdict(NULL, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4,
+                                            u8(body), body_len, key_id, code),
+               WHSIG_ERR_NULL_ARGUMENT);
+        CHECK(code[0] == '\0');
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_JCS, names, name_lens, values, value_lens, 4,
+                                            u8("{,"), 2, key_id, code),
+               WHSIG_ERR_INVALID_JSON);
+        CHECK(code[0] == '\0');
+        EXPECT(whsig_verify_webhook_verdict(ring, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens,
+                                            (size_t)WHSIG_MAX_HEADER_COUNT + 1, u8(body), body_len, key_id, code),
+               WHSIG_ERR_INPUT_TOO_LARGE);
+        CHECK(code[0] == '\0');
+    }
 
     /* Bad arguments. */
     EXPECT(whsig_verify_webhook(NULL, 0, WHSIG_CANONICAL_RAW, names, name_lens, values, value_lens, 4, u8(body),

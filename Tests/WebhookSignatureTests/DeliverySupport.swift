@@ -205,12 +205,15 @@ final class DeliveryRawServer: @unchecked Sendable {
     let port: Int
     private let fd: Int32
     private let decide: @Sendable (Int, [UInt8]) -> Action
+    /// Connections (by index) reset as soon as they are accepted, before reading anything (RST, not FIN).
+    private let resetAtAccept: Set<Int>
     private let state = Mutex<(connections: [Connection], stopped: Bool)>(([], false))
     private let done = DispatchSemaphore(value: 0)
 
     /// `decide(connectionIndex, requestBytes)` picks the action once the request was read.
-    init(_ decide: @escaping @Sendable (Int, [UInt8]) -> Action) throws {
+    init(resetAtAccept: Set<Int> = [], _ decide: @escaping @Sendable (Int, [UInt8]) -> Action) throws {
         self.decide = decide
+        self.resetAtAccept = resetAtAccept
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var one: Int32 = 1
@@ -269,6 +272,13 @@ final class DeliveryRawServer: @unchecked Sendable {
     }
 
     private func handle(_ client: Int32, index: Int) {
+        if resetAtAccept.contains(index) {
+            // SO_LINGER with a zero timeout makes close() send RST at once.
+            var option = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(client, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+            close(client)
+            return
+        }
         defer { close(client) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

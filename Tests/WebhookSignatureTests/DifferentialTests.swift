@@ -28,6 +28,25 @@ struct DifferentialTests {
         case none, flipBit, truncate, extend, leadingZero, modulus, aboveModulus, allZeros, allOnes, random, otherAlgorithm, tamperedBody
     }
 
+    /// n + 1, big-endian, with the carry propagated (n's last byte may be 0xFF); k + 1 bytes only if n was all 0xFF.
+    static func plusOne(_ value: [UInt8]) -> [UInt8] {
+        var result = value
+        for i in result.indices.reversed() {
+            let (sum, overflow) = result[i].addingReportingOverflow(1)
+            result[i] = sum
+            if !overflow { return result }
+        }
+        return [1] + result
+    }
+
+    @Test("n + 1 carries: ...FF becomes ...00 with the next byte raised")
+    func plusOneCarries() {
+        #expect(Self.plusOne([0x12, 0x34]) == [0x12, 0x35])
+        #expect(Self.plusOne([0x12, 0xFF]) == [0x13, 0x00])
+        #expect(Self.plusOne([0x01, 0xFF, 0xFF]) == [0x02, 0x00, 0x00])
+        #expect(Self.plusOne([0xFF, 0xFF]) == [0x01, 0x00, 0x00])
+    }
+
     @Test("both backends agree on every case")
     func backendsAgree() throws {
         var rng = SeededGenerator(seed: Self.seed)
@@ -63,9 +82,7 @@ struct DifferentialTests {
                 case .leadingZero: sig.insert(0, at: 0)
                 case .modulus: sig = modulus
                 case .aboveModulus:
-                    // n + 1, big-endian (n is odd, so no carry leaves the last byte).
-                    sig = modulus
-                    sig[k - 1] += 1
+                    sig = Self.plusOne(modulus)
                 case .allZeros: sig = [UInt8](repeating: 0, count: k)
                 case .allOnes: sig = [UInt8](repeating: 0xFF, count: k)
                 case .random: sig = (0..<k).map { _ in UInt8.random(in: 0...255, using: &rng) }

@@ -31,11 +31,13 @@ struct HardeningRegressionTests {
             #expect(error.code == .invalidKeyring)
             #expect(error.reason.contains("keys[0]"))
         }
-        // Labels that merely contain hex, or are shorter, stay allowed; ids find their keys.
-        let ring = try Keyring([TrustedKey(key: a, label: "deadbeef"), TrustedKey(key: b, label: "eu-prod")])
+        // Labels that merely contain hex, or have fewer than 8 hex digits, stay allowed; ids find their keys.
+        // (8 or more hex digits could be an id prefix: ReliabilityLibraryTests covers that refusal.)
+        let ring = try Keyring([TrustedKey(key: a, label: "deadbeef-eu"), TrustedKey(key: b, label: "1234567")])
         #expect(try ring.index(of: b.fingerprint.hex) == 1)
         #expect(try ring.index(of: a.fingerprint.hex) == 0)
-        #expect(try ring.index(of: "deadbeef") == 0)
+        #expect(try ring.index(of: "deadbeef-eu") == 0)
+        #expect(try ring.index(of: "1234567") == 1)
     }
 
     @Test("an empty label is refused by the API as by the file format, so every keyring written reads back")

@@ -146,3 +146,13 @@ func webhookFixture(_ count: Int) -> (Keyring, [(String, String)]) {
     let headers = [("fluent-signature", m.base64[.sha512WithRSA]!), ("flex.signature", m.base64[.md5WithRSA]!)]
     return (try! Keyring(keys), headers)
 }
+
+/// 50 trusted 2048-bit keys, none of which made the (well-formed, right-length) signature in the
+/// `fluent-signature` header: the cost of a forged or misdirected delivery.
+func forgedFixture() -> (Keyring, [(String, String)]) {
+    let others = try! String(contentsOf: Paths.fixtures.appendingPathComponent("other-public-keys-2048.txt"), encoding: .utf8)
+        .split(separator: "\n").prefix(50)
+    precondition(others.count == 50, "other-public-keys-2048.txt needs 50 keys")
+    let keys = others.enumerated().map { TrustedKey(key: try! RSAPublicKey(parsing: String($1)), label: "other-\($0)") }
+    return (try! Keyring(keys), [("fluent-signature", KeyMaterial.bits(2048).base64[.sha512WithRSA]!)])
+}

@@ -243,6 +243,64 @@ let benchmarks: @Sendable () -> Void = {
         webhookFixture(50)
     }
 
+    // MARK: the webhook verifier against the work it cannot avoid
+    //
+    // A genuine delivery as the platform sends it (both headers) under the default policy costs one
+    // SHA-512 and one public operation: the reference is exactly that (EVP_Digest + EVP_PKEY_verify).
+    // Malloc counts here are the verifier's own: the headers array is built once, in setup.
+    for bits in [1024, 2048] {
+        Benchmark("webhook genuine \(bits) / swift-openssl", configuration: fast) { benchmark, state in
+            let (verifier, headers) = state
+            for _ in benchmark.scaledIterations {
+                blackHole(try! verifier.verify(headers: headers, body: body))
+            }
+        } setup: { () -> (WebhookVerifier, [(String, String)]) in
+            let m = KeyMaterial.bits(bits)
+            let headers = [("flex.signature", m.base64[.md5WithRSA]!), ("fluent-signature", m.base64[.sha512WithRSA]!)]
+            let verifier = WebhookVerifier(key: m.publicKey)
+            precondition(try! verifier.verify(headers: headers, body: body).isValid)
+            return (verifier, headers)
+        }
+        Benchmark("webhook genuine \(bits) / raw-openssl", configuration: fast) { benchmark, state in
+            let (m, verifier) = state
+            let signature = m.raw[.sha512WithRSA]!
+            for _ in benchmark.scaledIterations {
+                blackHole(rc_ossl_verifier_verify(verifier, body, body.count, signature, signature.count))
+            }
+        } setup: { () -> (KeyMaterial, OpaquePointer) in
+            let m = KeyMaterial.bits(bits)
+            return (m, rc_ossl_verifier_new(m.osslPublic, RC_SHA512)!)
+        }
+    }
+    // A signature of the right length that none of 50 trusted keys made: one hash and one public
+    // operation per key, against the raw loop doing the same (EVP_Digest once, EVP_PKEY_verify per key).
+    Benchmark("webhook forged-50 2048 / swift-openssl") { benchmark, state in
+        let (verifier, headers) = state
+        for _ in benchmark.scaledIterations {
+            blackHole(try! verifier.verify(headers: headers, body: body))
+        }
+    } setup: { () -> (WebhookVerifier, [(String, String)]) in
+        let (keyring, forged) = forgedFixture()
+        let verifier = WebhookVerifier(keyring: keyring)
+        precondition(try! verifier.verify(headers: forged, body: body).failure?.code == .noTrustedKey)
+        return (verifier, forged)
+    }
+    Benchmark("webhook forged-50 2048 / raw-openssl") { benchmark, state in
+        let (ring, signature) = state
+        for _ in benchmark.scaledIterations {
+            blackHole(rc_ossl_keyring_verify(ring, body, body.count, signature, signature.count))
+        }
+    } setup: { () -> (OpaquePointer, [UInt8]) in
+        let (keyring, _) = forgedFixture()
+        let pkeys: [UnsafeMutableRawPointer?] = keyring.keys.map { key in
+            key.key.derRepresentation.withUnsafeBufferPointer { rc_ossl_public_key($0.baseAddress, $0.count) }
+        }
+        let ring = pkeys.withUnsafeBufferPointer { rc_ossl_keyring_new(UnsafePointer(OpaquePointer($0.baseAddress)), $0.count, RC_SHA512) }!
+        let signature = KeyMaterial.bits(2048).raw[.sha512WithRSA]!
+        precondition(rc_ossl_keyring_verify(ring, body, body.count, signature, signature.count) == -1)
+        return (ring, signature)
+    }
+
     // MARK: canonical JSON on a ~1 MiB event
 
     for mode in [CanonicalMode.compact, .jcs] {

@@ -48,6 +48,25 @@
  *    creation: one handle may be used from any number of threads at once,
  *    but must not be freed while another thread still uses it.
  *
+ *  - Unloading. Unloading the library with dlclose() while threads that
+ *    called it are still alive is not supported: each such thread holds
+ *    per-thread state (the whsig_last_error() text, the Swift runtime's
+ *    thread-local data) whose destructors live in the library. Load it once
+ *    and keep it loaded for the life of the process.
+ *
+ *  - Key material. Buffers the library allocates to decode key text (the
+ *    copy of the input, the base64-decoded DER) are overwritten with zeros
+ *    (explicit_bzero) when parsing ends, whether it succeeds or not. Not
+ *    wiped: the caller's own buffers (wipe them yourself), and the parsed
+ *    private key's numbers inside a whsig_private_key and the crypto
+ *    library's copy of them, which live until whsig_private_key_free (Swift
+ *    arrays may be copied, so no wipe can promise to reach every copy).
+ *
+ *  - libgcrypt. If the host program initialised libgcrypt before the first
+ *    call that uses it, the library changes none of its settings (secure
+ *    memory stays as the host configured it). Otherwise it initialises
+ *    libgcrypt itself, with secure memory disabled.
+ *
  *  - Runtime. The library contains its own copy of the Swift runtime (linked
  *    statically, all of it hidden) and exports only the whsig_* functions;
  *    it depends on libc, libm, libstdc++, libgcc_s, libcrypto (OpenSSL 3)
@@ -406,6 +425,8 @@ size_t whsig_keyring_count(const whsig_keyring *ring);
  * does.
  *
  * Headers are header_count name/value pairs, in any order and name case;
+ * header_count above WHSIG_MAX_HEADER_COUNT (4096) is WHSIG_ERR_INPUT_TOO_LARGE
+ * and nothing is read from the arrays;
  * headers other than `fluent-signature` and `flex.signature` are ignored, so
  * passing all of a request's headers is fine. name_lens / value_lens give
  * each string's length; either array may be NULL, and then the matching
@@ -426,12 +447,37 @@ size_t whsig_keyring_count(const whsig_keyring *ring);
  * WHSIG_ERR_UNKNOWN_POLICY_FLAG, WHSIG_ERR_UNKNOWN_CANONICAL_MODE, the JSON
  * errors of whsig_canonicalize() under COMPACT or JCS, crypto failures.
  */
+/** The most header pairs whsig_verify_webhook() reads; more is WHSIG_ERR_INPUT_TOO_LARGE. */
+#define WHSIG_MAX_HEADER_COUNT 4096
+
 whsig_status whsig_verify_webhook(const whsig_keyring *ring, uint32_t policy_flags, whsig_canonical_mode mode,
                                   const char *const *header_names, const size_t *name_lens,
                                   const char *const *header_values, const size_t *value_lens,
                                   size_t header_count,
                                   const uint8_t *body, size_t body_len,
                                   char *out_key_id);
+
+/** Room for a verdict's failure code: the code's text and a NUL. */
+#define WHSIG_CODE_SIZE 64
+
+/**
+ * As whsig_verify_webhook(), and also names why a delivery is not accepted.
+ *
+ * out_code, unless NULL, must have room for WHSIG_CODE_SIZE (64) bytes. When
+ * the call returns WHSIG_INVALID_SIGNATURE it receives the verdict's stable
+ * failure code, NUL-terminated: "no_signature_header", "policy_not_met",
+ * "body_mismatch", "wrong_algorithm", "no_trusted_key", "malformed",
+ * "key_retired", "key_expired", "key_not_yet_valid", "conflicting_values"
+ * (new codes may be added: treat an unknown one as a rejection). After
+ * WHSIG_OK or an error it holds "". whsig_last_error() holds the reason and
+ * out_key_id the key id, exactly as for whsig_verify_webhook().
+ */
+whsig_status whsig_verify_webhook_verdict(const whsig_keyring *ring, uint32_t policy_flags, whsig_canonical_mode mode,
+                                          const char *const *header_names, const size_t *name_lens,
+                                          const char *const *header_values, const size_t *value_lens,
+                                          size_t header_count,
+                                          const uint8_t *body, size_t body_len,
+                                          char *out_key_id, char *out_code);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -20,8 +20,9 @@ final class GcryptEngine: @unchecked Sendable {
 
     /// Initialises libgcrypt once per process (a `static let` is initialised exactly once, thread-safely).
     ///
-    /// If the host program already finished initialising libgcrypt, its settings are left alone and
-    /// only the version is read. Otherwise the run-time library must be at least the version the
+    /// If the host program (or another library) already began initialising libgcrypt, its settings
+    /// are left alone, secure memory included, and only the version is read: nothing process-wide
+    /// that the host relies on is changed. Otherwise the run-time library must be at least the version the
     /// headers describe; secure memory is then disabled, because this package keeps no secrets in
     /// it (private keys live in ordinary memory in Swift anyway, and libgcrypt's secure allocations
     /// fall back to ordinary memory), which also avoids the "using insecure memory" warning and the
@@ -29,7 +30,8 @@ final class GcryptEngine: @unchecked Sendable {
     private init() {
         var version: String? = nil
         var failure: WebhookSignatureError? = nil
-        if CGcrypt_control_initialization_finished_p() != 0 {
+        // ANY_INITIALIZATION_P first: it is the one query that does not itself initialise libgcrypt.
+        if CGcrypt_control_any_initialization_p() != 0 || CGcrypt_control_initialization_finished_p() != 0 {
             version = gcry_check_version(nil).map { String(cString: $0) }
         } else {
             let headers = String(cString: CGcrypt_GCRYPT_VERSION())

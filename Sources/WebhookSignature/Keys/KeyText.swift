@@ -42,7 +42,9 @@ enum KeyText {
     static let maximumInputBytes = 1 << 20
 
     static func parse(_ input: some Collection<UInt8>) throws(WebhookSignatureError) -> ParsedKeyDocument {
-        let bytes = Array(input)
+        // The key text may be a private key: this copy is wiped when parsing ends, success or not.
+        var bytes = Array(input)
+        defer { SecureWipe.wipe(&bytes) }
         if bytes.count > maximumInputBytes {
             throw WebhookSignatureError(.inputTooLarge, "the key input is \(bytes.count) bytes; at most \(maximumInputBytes) are read")
         }
@@ -71,7 +73,8 @@ enum KeyText {
                 "the key text is not PEM or JWK, so it was read as base64, but byte \(bad - bytes.startIndex) ('\(printable(bytes[bad]))') is not in the base64 alphabet"
             )
         }
-        let der: [UInt8]
+        var der: [UInt8] = []
+        defer { SecureWipe.wipe(&der) }
         do {
             der = try StrictBase64.decodeIgnoringWhitespace(bytes)
         } catch {
@@ -163,7 +166,8 @@ enum KeyText {
                 }
                 throw WebhookSignatureError(.invalidPEM, "the PEM block \"\(label)\" has headers this package does not read")
             }
-            let der: [UInt8]
+            var der: [UInt8] = []
+            defer { SecureWipe.wipe(&der) }
             do {
                 der = try StrictBase64.decodeIgnoringWhitespace(body)
             } catch {

@@ -28,16 +28,38 @@ package struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Orders times.
     package static func < (lhs: UnixTime, rhs: UnixTime) -> Bool { lhs.seconds < rhs.seconds }
 
-    /// This time moved by `seconds`.
-    package func adding(seconds delta: Int64) -> UnixTime { UnixTime(seconds: seconds + delta) }
+    /// This time moved by `seconds`, clamped to the range of ``seconds`` instead of overflowing.
+    ///
+    /// Use ``checkedAdding(seconds:)`` where an out-of-range result must be refused rather than clamped.
+    package func adding(seconds delta: Int64) -> UnixTime {
+        let (sum, overflow) = seconds.addingReportingOverflow(delta)
+        return UnixTime(seconds: overflow ? (delta > 0 ? .max : .min) : sum)
+    }
+
+    /// This time moved by `seconds`, or nil when the result falls outside ``representableRange``.
+    ///
+    /// Use it for times that come from people (a command line, a configuration): no input can make
+    /// the arithmetic trap, and a result that RFC 3339 cannot write is refused.
+    package func checkedAdding(seconds delta: Int64) -> UnixTime? {
+        let (sum, overflow) = seconds.addingReportingOverflow(delta)
+        guard !overflow, Self.representableRange.contains(sum) else { return nil }
+        return UnixTime(seconds: sum)
+    }
+
+    /// The seconds from 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z: the times that RFC 3339's
+    /// four-digit years can write, so that every time a keyring stores reads back.
+    package static let representableRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
     package var description: String { rfc3339 }
 
     /// RFC 3339 in UTC, for example `2026-11-29T17:00:00Z`.
     package var rfc3339: String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        // Floor division and remainder without `seconds - 86_399` or `days * 86_400`, which would
+        // overflow near Int64.min.
+        let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
+        let remainder = seconds % 86_400
+        let secondOfDay = remainder < 0 ? remainder + 86_400 : remainder
         let (year, month, day) = Self.civil(fromDays: days)
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)

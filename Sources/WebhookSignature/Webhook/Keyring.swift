@@ -118,8 +118,8 @@ public struct Keyring: Sendable, Hashable {
         self.keys = [TrustedKey(key: key, label: label)]
     }
 
-    /// Adds a key; a key already present (same id), a label already used, an empty label or a label of
-    /// the form of a key id (64 hex digits) throws ``WebhookSignatureError/Code/invalidKeyring``.
+    /// Adds a key; a key already present (same id), a label already used, or a label that
+    /// ``labelProblem(_:)`` refuses throws ``WebhookSignatureError/Code/invalidKeyring``.
     public mutating func add(_ key: TrustedKey) throws(WebhookSignatureError) {
         if let existing = keys.first(where: { $0.id == key.id }) {
             throw WebhookSignatureError(.invalidKeyring, "the keyring already holds key \(key.id) (\(existing.displayName))")
@@ -128,13 +128,9 @@ public struct Keyring: Sendable, Hashable {
             throw WebhookSignatureError(.invalidKeyring, "the keyring already has a key labelled \"\(label)\"")
         }
         // A label is never empty (the file format could not hold it) and never has the form of a key
-        // id, so that `index(of:)` cannot find another key by its label when given an id.
-        if let label = key.label, label.isEmpty {
-            throw WebhookSignatureError(.invalidKeyring, "a label must not be empty")
-        }
-        if let label = key.label, KeyFingerprint(label) != nil {
-            throw WebhookSignatureError(
-                .invalidKeyring, "the label \"\(label)\" has the form of a key id (64 hex digits); labels must not, so ids and labels never collide")
+        // id or id prefix, so that `index(of:)` cannot find another key by its label when given an id.
+        if let label = key.label, let problem = Self.labelProblem(label) {
+            throw WebhookSignatureError(.invalidKeyring, problem)
         }
         if let notBefore = key.notBefore, let notAfter = key.notAfter, notAfter < notBefore {
             throw WebhookSignatureError(
@@ -144,18 +140,46 @@ public struct Keyring: Sendable, Hashable {
         keys.append(key)
     }
 
+    /// The shortest id prefix that ``index(of:)`` looks up: 8 hex digits.
+    public static let minimumIdPrefixDigits = 8
+
+    /// Why `label` cannot be a label, or nil when it can.
+    ///
+    /// Use it to check a label before adding a key. A label is refused when it is empty, or when it
+    /// could be read as a key id or an id prefix (8 or more hex digits, optionally after `sha256:`),
+    /// so that looking a key up by id prefix can never find another key by its label.
+    public static func labelProblem(_ label: String) -> String? {
+        if label.isEmpty { return "a label must not be empty" }
+        if idPrefixDigits(label) != nil {
+            return "the label \"\(label)\" looks like a key id or id prefix (\(minimumIdPrefixDigits) or more hex digits); "
+                + "labels must not, so that an id prefix never matches a label"
+        }
+        return nil
+    }
+
+    /// The lowercase hex digits of `text` when it has the form of an id or id prefix (optionally
+    /// `sha256:`, then at least 8 hex digits), else nil.
+    static func idPrefixDigits(_ text: String) -> String? {
+        var hex = Substring(text.lowercased())
+        if hex.hasPrefix("sha256:") { hex = hex.dropFirst(7) }
+        guard hex.utf8.count >= minimumIdPrefixDigits, Hex.isHexDigits(hex) else { return nil }
+        return String(hex)
+    }
+
     /// The index of the key with this id (full hex, optionally `sha256:`, or a unique prefix of at least 8 digits) or label.
+    ///
+    /// Text of the form of an id prefix is looked up among ids only, never among labels (which cannot
+    /// have that form, see ``labelProblem(_:)``); any other text is looked up among labels.
     public func index(of idOrLabel: String) throws(WebhookSignatureError) -> Int {
-        if let i = keys.firstIndex(where: { $0.label == idOrLabel }) { return i }
-        var hex = idOrLabel.lowercased()
-        if hex.hasPrefix("sha256:") { hex.removeFirst(7) }
-        if hex.count >= 8 {
+        if let hex = Self.idPrefixDigits(idOrLabel) {
             let matches = keys.indices.filter { keys[$0].id.hex.hasPrefix(hex) }
             if matches.count == 1 { return matches[0] }
             if matches.count > 1 {
                 throw WebhookSignatureError(.invalidArgument, "\"\(idOrLabel)\" matches \(matches.count) keys; give more digits")
             }
+            throw WebhookSignatureError(.invalidArgument, "no key in the keyring has an id starting with \"\(hex)\"")
         }
+        if let i = keys.firstIndex(where: { $0.label == idOrLabel }) { return i }
         throw WebhookSignatureError(.invalidArgument, "no key in the keyring has the id or label \"\(idOrLabel)\"")
     }
 

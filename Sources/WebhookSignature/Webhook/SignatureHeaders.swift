@@ -20,13 +20,18 @@ struct SignatureHeaders: Sendable {
     /// Adds one header line.
     mutating func add(name: some StringProtocol, value: String) {
         guard let algorithm = Self.algorithm(forName: name) else { return }
-        // Base64 has no commas, so a comma can only join repeated values.
-        for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-            let text = SignatureText.trim(part)
+        // Base64 has no commas, so a comma can only join repeated values. Walked by index rather
+        // than split, so that no array of parts is allocated.
+        var rest = Substring(value)
+        while true {
+            let comma = rest.utf8.firstIndex(of: UInt8(ascii: ","))
+            let text = SignatureText.trim(comma.map { rest[..<$0] } ?? rest)
             switch algorithm {
             case .sha512WithRSA: Self.merge(text, into: &fluent)
             case .md5WithRSA: Self.merge(text, into: &flex)
             }
+            guard let comma else { break }
+            rest = rest[rest.utf8.index(after: comma)...]
         }
     }
 

@@ -108,7 +108,8 @@ public struct WebhookVerifier: Sendable {
     func decide(_ signatures: SignatureHeaders, at time: UnixTime, digest: DigestSource) throws(WebhookSignatureError) -> WebhookVerdict {
         var checks: [SignatureCheck] = []
         checks.reserveCapacity(2)
-        for algorithm in [SignatureAlgorithm.sha512WithRSA, .md5WithRSA] {
+        // `fluent-signature` first, then `flex.signature`.
+        for algorithm in SignatureAlgorithm.headerOrder {
             guard let value = signatures.value(for: algorithm) else { continue }
             let counted = policy.counts(algorithm)
             let outcome: SignatureOutcome

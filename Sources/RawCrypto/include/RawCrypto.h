@@ -70,6 +70,14 @@ rc_gcry_signer *rc_gcry_signer_new(void *ossl_pkey, int alg);
 long rc_gcry_signer_sign(rc_gcry_signer *s, const uint8_t *body, size_t body_len, uint8_t *out, size_t out_cap);
 void rc_gcry_signer_free(rc_gcry_signer *s);
 
+/** The raw cost of checking one signature against a keyring: one EVP_Digest, then EVP_PKEY_verify
+ *  on each key's context (initialised once: PKCS#1 padding, signature md) until one accepts.
+ *  Returns the index of the key that verified, -1 when none did, -2 on error. */
+typedef struct rc_ossl_keyring rc_ossl_keyring;
+rc_ossl_keyring *rc_ossl_keyring_new(void *const *pkeys, size_t count, int alg);
+long rc_ossl_keyring_verify(rc_ossl_keyring *ring, const uint8_t *body, size_t body_len, const uint8_t *sig, size_t sig_len);
+void rc_ossl_keyring_free(rc_ossl_keyring *ring);
+
 /* ---- The C library (libwhsig), loaded with dlopen -------------------------------------- */
 
 /** Loads the library at path; 0 on success, else -1 (rc_whsig_error() says why). */

@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// The digests of the last `capacity` verified bodies, oldest dropped first: `listen`'s duplicate
+/// detection in bounded memory.
+struct DedupeWindow {
+    let capacity: Int
+    private var order: [[UInt8]] = []
+    private var next = 0
+    private var members: Set<[UInt8]> = []
+
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+        order.reserveCapacity(min(self.capacity, 1 << 16))
+    }
+
+    /// Records `digest`; true when it is already in the window (a duplicate). The window then
+    /// holds at most `capacity` digests: recording a new one beyond that drops the oldest.
+    mutating func record(_ digest: [UInt8]) -> Bool {
+        guard capacity > 0 else { return false }
+        if members.contains(digest) { return true }
+        if order.count < capacity {
+            order.append(digest)
+        } else {
+            members.remove(order[next])
+            order[next] = digest
+            next = (next + 1) % capacity
+        }
+        members.insert(digest)
+        return false
+    }
+
+    var count: Int { members.count }
+}
+
+/// Counters, recent digests and serialised stdout, shared by every request.
+final class ListenerState: Sendable {
+    struct Counts {
+        var deliveries = 0
+        var verified = 0
+        var rejected = 0
+        var duplicates = 0
+        var window: DedupeWindow
+    }
+    private let counts: Mutex<Counts>
+    private let output = Mutex(())
+
+    init(dedupeWindow: Int) {
+        counts = Mutex(Counts(window: DedupeWindow(capacity: dedupeWindow)))
+    }
+
+    /// Writes one line to stdout and flushes it, so a reader sees each line as it happens.
+    func emit(_ line: String) {
+        let data = Data((line + "\n").utf8)
+        output.withLock { _ in
+            FileHandle.standardOutput.write(data)
+        }
+    }
+
+    /// Records a verified body's digest; true when it is among the last `--dedupe-window` seen.
+    func recordVerified(digest: [UInt8]) -> Bool {
+        counts.withLock {
+            $0.deliveries += 1
+            $0.verified += 1
+            let duplicate = $0.window.record(digest)
+            if duplicate { $0.duplicates += 1 }
+            return duplicate
+        }
+    }
+
+    func recordRejected() {
+        counts.withLock {
+            $0.deliveries += 1
+            $0.rejected += 1
+        }
+    }
+
+    func summary() -> String {
+        counts.withLock {
+            "stopped: \($0.deliveries) \($0.deliveries == 1 ? "delivery" : "deliveries"), \($0.verified) verified, \($0.rejected) rejected, "
+                + "\($0.duplicates) \($0.duplicates == 1 ? "duplicate" : "duplicates")"
+        }
+    }
+}
