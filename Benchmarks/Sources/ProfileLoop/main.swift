@@ -70,7 +70,8 @@ case "raw-sign-openssl":
     for _ in 0..<count where rc_ossl_signer_sign(signer, body, body.count, &out, out.count) == bits / 8 { valid += 1 }
 case "webhook":
     let verifier = WebhookVerifier(key: publicKey)
-    let headers = [("fluent-signature", signature)]
+    let md5 = try! privateKey.base64Signature(for: body, algorithm: .md5WithRSA)
+    let headers = [("flex.signature", md5), ("fluent-signature", signature)]
     for _ in 0..<count where try! verifier.verify(headers: headers, body: body).isValid { valid += 1 }
 case "compare":
     // Interleaved timing (thread CPU time) of several paths, for a quick, noise-resistant look.
@@ -83,6 +84,18 @@ case "compare":
         ("engine-calls", { rc_ossl_engine_calls_run(calls, body, body.count, raw, raw.count, &em) == 1 }),
         ("raw-openssl", { rc_ossl_verifier_verify(verifier, body, body.count, raw, raw.count) == 1 }),
     ]
+    // The webhook verifier on a delivery as the platform sends it (both headers, default policy).
+    let webhookVerifier = WebhookVerifier(key: publicKey)
+    let otherAlgorithm: SignatureAlgorithm = algorithm == .md5WithRSA ? .sha512WithRSA : .md5WithRSA
+    let delivery = [
+        (otherAlgorithm.headerName, try! privateKey.base64Signature(for: body, algorithm: otherAlgorithm)),
+        (algorithm.headerName, signature),
+    ]
+    if algorithm == .sha512WithRSA {
+        paths.append(("webhook-verifier", { try! webhookVerifier.verify(headers: delivery, body: body).isValid }))
+        let fluentOnly = [delivery[1]]
+        paths.append(("webhook-verifier-fluent-only", { try! webhookVerifier.verify(headers: fluentOnly, body: body).isValid }))
+    }
     let path = ProcessInfo.processInfo.environment["WHSIG_C_LIBRARY"]
         ?? root.deletingLastPathComponent().appendingPathComponent(".build-clib/release/libWebhookSignatureC.so").path
     if rc_whsig_load(path) == 0 {

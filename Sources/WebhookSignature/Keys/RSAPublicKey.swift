@@ -55,27 +55,50 @@ public struct KeyFingerprint: Hashable, Sendable, CustomStringConvertible, Compa
 /// certificate, a JWK) and share it: it is immutable, `Sendable`, and verifies from many threads
 /// at once. The native key is built once, when the value is created.
 public struct RSAPublicKey: Sendable, Hashable, CustomStringConvertible {
-    let components: RSAPublicComponents
-    let native: NativePublicKey
+    /// Everything but the backend, in one shared object: copying a key (into a keyring, a
+    /// verdict, a log line) then costs one reference count, not one per array and native key.
+    final class Storage: Sendable {
+        let components: RSAPublicComponents
+        let native: NativePublicKey
+        let fingerprint: KeyFingerprint
+        let format: KeyFormat?
+        let certificate: CertificateSummary?
+
+        init(
+            components: RSAPublicComponents, native: NativePublicKey, fingerprint: KeyFingerprint, format: KeyFormat?,
+            certificate: CertificateSummary?
+        ) {
+            self.components = components
+            self.native = native
+            self.fingerprint = fingerprint
+            self.format = format
+            self.certificate = certificate
+        }
+    }
+
+    let storage: Storage
+    var components: RSAPublicComponents { storage.components }
+    /// Read in place (no reference-count write on the hot path).
+    var native: NativePublicKey {
+        _read { yield storage.native }
+    }
     /// The crypto library that performs this key's operations.
     public let backend: CryptoBackend
     /// The key's id: SHA-256 of its SubjectPublicKeyInfo DER.
-    public let fingerprint: KeyFingerprint
+    public var fingerprint: KeyFingerprint { storage.fingerprint }
     /// How the key was given, when it was parsed from text or bytes.
-    public let format: KeyFormat?
+    public var format: KeyFormat? { storage.format }
     /// The certificate the key came from, if it came from one.
-    public let certificate: CertificateSummary?
+    public var certificate: CertificateSummary? { storage.certificate }
 
     init(
         components: RSAPublicComponents, backend: CryptoBackend, format: KeyFormat?, certificate: CertificateSummary?
     ) throws(WebhookSignatureError) {
-        self.components = components
         self.backend = backend
-        self.native = try backend.makePublicKey(components)
-        self.format = format
-        self.certificate = certificate
         let spki = KeyDER.spkiDER(components)
-        self.fingerprint = KeyFingerprint(bytes: try backend.digest(.sha256, of: spki))
+        self.storage = Storage(
+            components: components, native: try backend.makePublicKey(components),
+            fingerprint: KeyFingerprint(bytes: try backend.digest(.sha256, of: spki)), format: format, certificate: certificate)
     }
 
     /// Parses a public key from text, detecting its format.

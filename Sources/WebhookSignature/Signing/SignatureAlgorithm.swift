@@ -43,9 +43,6 @@ public enum SignatureAlgorithm: String, Sendable, CaseIterable, CustomStringConv
         self = match
     }
 
-    /// The order in which verdicts list the headers: `fluent-signature`, then `flex.signature`.
-    static let headerOrder: [SignatureAlgorithm] = [.sha512WithRSA, .md5WithRSA]
-
     /// The digest's length in bytes.
     public var digestByteCount: Int { digest.byteCount }
 

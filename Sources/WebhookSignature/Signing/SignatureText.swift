@@ -33,6 +33,15 @@ enum SignatureText {
     @inline(__always)
     static func characterCount(byteCount: Int) -> Int { (byteCount + 2) / 3 * 4 }
 
+    /// The number of bytes strict padded base64 of `chars` (already trimmed) would decode to,
+    /// judged by its length and padding alone; nil when no base64 has that shape.
+    static func decodedByteCount(_ chars: UnsafeRawBufferPointer) -> Int? {
+        let n = chars.count
+        guard n > 0, n % 4 == 0 else { return nil }
+        let padding = chars[n - 1] != UInt8(ascii: "=") ? 0 : chars[n - 2] != UInt8(ascii: "=") ? 1 : 2
+        return n / 4 * 3 - padding
+    }
+
     /// Decodes `text` (trimmed here) into a stack buffer and passes the bytes on when they are a
     /// signature of exactly `byteCount` bytes, or nil when the text is not one. Allocates nothing.
     static func withDecoded<R>(

@@ -74,6 +74,13 @@ public struct TrustedKey: Sendable, Hashable {
 
     package func status(at time: UnixTime) -> KeyStatus { status(atUnixTime: time.seconds) }
 
+    /// The status at `time`, nil meaning now; the clock is read only when the key has a window.
+    package func status(at time: UnixTime?) -> KeyStatus {
+        if retired { return .retired }
+        if notBefore == nil, notAfter == nil { return .active }
+        return status(at: time ?? .now)
+    }
+
     /// ``notBefore`` as a time.
     package var notBeforeTime: UnixTime? {
         get { notBefore.map(UnixTime.init(seconds:)) }

@@ -52,18 +52,18 @@ public struct WebhookPolicy: Sendable, Hashable {
     /// Why a delivery with these checks (one per signature header sent, `fluent-signature`
     /// first) is not accepted, or nil when it is.
     public func evaluate(_ checks: [SignatureCheck]) -> WebhookFailure? {
-        var fluent: SignatureCheck? = nil, flex: SignatureCheck? = nil
-        for check in checks {
-            if check.algorithm == .sha512WithRSA { fluent = check } else { flex = check }
-        }
+        evaluate(fluent: checks.first { $0.algorithm == .sha512WithRSA }, flex: checks.first { $0.algorithm == .md5WithRSA })
+    }
+
+    /// The same, given each header's check (nil for a header not sent).
+    func evaluate(fluent: SignatureCheck?, flex: SignatureCheck?) -> WebhookFailure? {
         if fluent == nil, flex == nil { return WebhookFailure(.noSignatureHeader) }
         if requiresBothSignatures, fluent == nil || flex == nil {
             return WebhookFailure(.policyNotMet, detail: .missingForBoth(fluent == nil ? .sha512WithRSA : .md5WithRSA))
         }
         if !countsMD5, fluent == nil { return WebhookFailure(.policyNotMet, detail: .onlyMD5) }
-        for check in [fluent, flex] {
-            if let check, check.counted, !check.isValid { return WebhookFailure(check) }
-        }
+        if let fluent, fluent.counted, !fluent.isValid { return WebhookFailure(fluent) }
+        if let flex, flex.counted, !flex.isValid { return WebhookFailure(flex) }
         return nil
     }
 }

@@ -111,10 +111,28 @@ public struct WebhookFailure: Sendable, Hashable {
 /// CR, LF) is trimmed, and what is then not strict padded standard base64 of exactly a trusted
 /// key's modulus length is ``VerdictCode/malformed``, never an error.
 public struct WebhookVerdict: Sendable, Hashable {
-    /// One entry per signature header sent, `fluent-signature` first.
-    public let checks: [SignatureCheck]
+    // At most one check per header, so two slots rather than an array: a verdict allocates
+    // nothing until ``checks`` is read.
+    let fluent: SignatureCheck?
+    let flex: SignatureCheck?
     /// Why the delivery is not accepted; nil when it is.
     public let failure: WebhookFailure?
+
+    init(fluent: SignatureCheck?, flex: SignatureCheck?, failure: WebhookFailure?) {
+        self.fluent = fluent
+        self.flex = flex
+        self.failure = failure
+    }
+
+    /// One entry per signature header sent, `fluent-signature` first.
+    public var checks: [SignatureCheck] {
+        switch (fluent, flex) {
+        case (let a?, let b?): return [a, b]
+        case (let a?, nil): return [a]
+        case (nil, let b?): return [b]
+        case (nil, nil): return []
+        }
+    }
 
     /// Whether the delivery is accepted under the policy.
     public var isValid: Bool { failure == nil }
@@ -122,9 +140,11 @@ public struct WebhookVerdict: Sendable, Hashable {
     /// The key that verified the counted signature (`fluent-signature`'s when both did).
     public var verifiedKey: TrustedKey? {
         guard isValid else { return nil }
-        return checks.first(where: { $0.counted && $0.isValid })?.outcome.key
+        if let fluent, fluent.counted, fluent.isValid { return fluent.outcome.key }
+        if let flex, flex.counted, flex.isValid { return flex.outcome.key }
+        return nil
     }
 
     /// The check for a header, if it was sent.
-    public func check(for algorithm: SignatureAlgorithm) -> SignatureCheck? { checks.first { $0.algorithm == algorithm } }
+    public func check(for algorithm: SignatureAlgorithm) -> SignatureCheck? { algorithm == .sha512WithRSA ? fluent : flex }
 }

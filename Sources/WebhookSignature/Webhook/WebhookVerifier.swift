@@ -29,7 +29,7 @@ public struct WebhookVerifier: Sendable {
     public init(keyring: Keyring, policy: WebhookPolicy = .default) {
         self.keyring = keyring
         self.policy = policy
-        self.lastMatch = LastMatch()
+        self.lastMatch = LastMatch(hashingBackend: keyring.keys.first?.key.backend ?? .default)
     }
 
     /// A verifier that trusts one key.
@@ -38,26 +38,60 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// Verifies a delivery given its headers (any name case, repeated or not) and its raw body, now.
+    @inlinable
     public func verify(
         headers: some Sequence<(String, String)>, body: some Collection<UInt8>
     ) throws(WebhookSignatureError) -> WebhookVerdict {
-        try verify(SignatureHeaders(headers), body: body, at: .now)
+        // Inlinable (as `isValidSignature` is), so that the caller's module specialises the walk
+        // over its header and body types; the work runs in non-generic code.
+        var signatures = SignatureHeaders()
+        for (name, value) in headers { signatures.add(name: name, value: value) }
+        return try verify(signatures, contiguousBody: body, atUnixTime: nil)
     }
 
     /// Verifies a delivery as of a given time (Unix seconds), for key validity windows.
     ///
     /// Use it to replay a stored delivery against the keys as they stood when it arrived.
+    @inlinable
     public func verify(
         headers: some Sequence<(String, String)>, body: some Collection<UInt8>, atUnixTime seconds: Int64
     ) throws(WebhookSignatureError) -> WebhookVerdict {
-        try verify(SignatureHeaders(headers), body: body, at: UnixTime(seconds: seconds))
+        var signatures = SignatureHeaders()
+        for (name, value) in headers { signatures.add(name: name, value: value) }
+        return try verify(signatures, contiguousBody: body, atUnixTime: seconds)
     }
 
     /// Verifies a delivery whose headers are a dictionary.
+    @inlinable
     public func verify(headers: [String: String], body: some Collection<UInt8>) throws(WebhookSignatureError) -> WebhookVerdict {
         var signatures = SignatureHeaders()
         for (name, value) in headers { signatures.add(name: name, value: value) }
-        return try verify(signatures, body: body, at: .now)
+        return try verify(signatures, contiguousBody: body, atUnixTime: nil)
+    }
+
+    @inlinable
+    func verify(
+        _ signatures: SignatureHeaders, contiguousBody body: some Collection<UInt8>, atUnixTime seconds: Int64?
+    ) throws(WebhookSignatureError) -> WebhookVerdict {
+        var failure: WebhookSignatureError? = nil
+        let verdict = withContiguousBytes(body, EmptyCollection()) { (bytes, _) in
+            verify(signatures, bytes: bytes, atUnixTime: seconds, failure: &failure)
+        }
+        if let failure { throw failure }
+        return verdict!
+    }
+
+    /// The non-generic body of every `verify`: nil with `failure` set when it threw.
+    @usableFromInline
+    func verify(
+        _ signatures: SignatureHeaders, bytes: UnsafeRawBufferPointer, atUnixTime seconds: Int64?, failure: inout WebhookSignatureError?
+    ) -> WebhookVerdict? {
+        do {
+            return try verify(signatures, body: bytes, at: seconds.map(UnixTime.init(seconds:)))
+        } catch {
+            failure = error
+            return nil
+        }
     }
 
     /// Starts verifying a delivery whose body arrives in chunks (``CanonicalMode/raw`` only;
@@ -78,16 +112,14 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// The crypto library that hashes bodies: the first key's (digests do not depend on it).
-    var hashingBackend: CryptoBackend { keyring.keys.first?.key.backend ?? .default }
+    var hashingBackend: CryptoBackend { lastMatch.hashingBackend }
 
     // MARK: Checking
 
-    func verify(_ signatures: SignatureHeaders, body: some Collection<UInt8>, at time: UnixTime) throws(WebhookSignatureError) -> WebhookVerdict {
+    func verify(_ signatures: SignatureHeaders, body: UnsafeRawBufferPointer, at time: UnixTime?) throws(WebhookSignatureError) -> WebhookVerdict {
         if policy.canonicalization == .raw {
-            return try withBytes(body) { (bytes) throws(WebhookSignatureError) in
-                try decide(signatures, at: time) { (algorithm, next) throws(WebhookSignatureError) in
-                    try hashingBackend.withDigest(algorithm, of: bytes, next)
-                }
+            return try decide(signatures, at: time) { (algorithm, next) throws(WebhookSignatureError) in
+                try hashingBackend.withDigest(algorithm, of: body, next)
             }
         }
         let canonical = try Canonicalizer.canonicalize(body, mode: policy.canonicalization)
@@ -105,92 +137,100 @@ public struct WebhookVerifier: Sendable {
         throws(WebhookSignatureError) -> SignatureOutcome
 
     /// Checks each header the policy checks (hashing only for those), then lets the policy decide.
-    func decide(_ signatures: SignatureHeaders, at time: UnixTime, digest: DigestSource) throws(WebhookSignatureError) -> WebhookVerdict {
-        var checks: [SignatureCheck] = []
-        checks.reserveCapacity(2)
-        // `fluent-signature` first, then `flex.signature`.
-        for algorithm in SignatureAlgorithm.headerOrder {
-            guard let value = signatures.value(for: algorithm) else { continue }
-            let counted = policy.counts(algorithm)
-            let outcome: SignatureOutcome
-            if !policy.checks(algorithm) {
-                outcome = SignatureOutcome(.notChecked)
-            } else if value.conflicting {
-                outcome = SignatureOutcome(.conflictingValues)
-            } else {
-                do {
-                    outcome = try digest(algorithm) { (digestBytes) throws(WebhookSignatureError) in
-                        try check(value.text, algorithm: algorithm, digest: digestBytes, at: time)
-                    }
-                } catch where !counted && error.code == .algorithmNotAllowed {
-                    // An uncounted header checked for diagnosis: the library's refusal is reported, never decisive.
-                    outcome = SignatureOutcome(.notAllowed, detail: error.reason)
+    func decide(_ signatures: SignatureHeaders, at time: UnixTime?, digest: DigestSource) throws(WebhookSignatureError) -> WebhookVerdict {
+        let fluent = try check(signatures.fluent, .sha512WithRSA, at: time, digest: digest)
+        let flex = try check(signatures.flex, .md5WithRSA, at: time, digest: digest)
+        return WebhookVerdict(fluent: fluent, flex: flex, failure: policy.evaluate(fluent: fluent, flex: flex))
+    }
+
+    /// One header's check: not checked when the policy does not count it (and no diagnosis was
+    /// asked for), conflicting values, or the signature against the keyring.
+    private func check(
+        _ value: SignatureHeaders.Value?, _ algorithm: SignatureAlgorithm, at time: UnixTime?, digest: DigestSource
+    ) throws(WebhookSignatureError) -> SignatureCheck? {
+        guard let value else { return nil }
+        let counted = policy.counts(algorithm)
+        let outcome: SignatureOutcome
+        if !policy.checks(algorithm) {
+            outcome = SignatureOutcome(.notChecked)
+        } else if value.conflicting {
+            outcome = SignatureOutcome(.conflictingValues)
+        } else {
+            do {
+                outcome = try digest(algorithm) { (digestBytes) throws(WebhookSignatureError) in
+                    try check(value, algorithm: algorithm, digest: digestBytes, at: time)
                 }
+            } catch where !counted && error.code == .algorithmNotAllowed {
+                // An uncounted header checked for diagnosis: the library's refusal is reported, never decisive.
+                outcome = SignatureOutcome(.notAllowed, detail: error.reason)
             }
-            checks.append(SignatureCheck(algorithm: algorithm, counted: counted, outcome: outcome))
         }
-        return WebhookVerdict(checks: checks, failure: policy.evaluate(checks))
+        return SignatureCheck(algorithm: algorithm, counted: counted, outcome: outcome)
     }
 
     /// One header against the keyring: one public operation per trusted key of the signature's
     /// length at most (the key that matched last first), each classified by the one check.
     func check(
-        _ text: Substring, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime
+        _ value: SignatureHeaders.Value, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime?
     ) throws(WebhookSignatureError) -> SignatureOutcome {
-        var text = text
-        return try text.withUTF8 { (chars) -> Result<SignatureOutcome, WebhookSignatureError> in
-            Result { () throws(WebhookSignatureError) in try check(UnsafeRawBufferPointer(chars), algorithm: algorithm, digest: digest, at: time) }
+        try value.withBytes { (chars) -> Result<SignatureOutcome, WebhookSignatureError> in
+            Result { () throws(WebhookSignatureError) in try check(chars, algorithm: algorithm, digest: digest, at: time) }
         }.get()
     }
 
     private func check(
-        _ raw: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime
+        _ raw: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, digest: UnsafeRawBufferPointer, at time: UnixTime?
     ) throws(WebhookSignatureError) -> SignatureOutcome {
         guard raw.count <= WebhookVerifier.maximumSignatureText else {
             return SignatureOutcome(
                 .malformed, detail: "the value has \(raw.count) characters; no signature has more than \(WebhookVerifier.maximumSignatureText)")
         }
-        let byteCount: Int
-        switch SignatureText.decodedLength(raw) {
-        case .failure(let failure): return SignatureOutcome(.malformed, detail: failure.reason)
-        case .success(let count): byteCount = count
-        }
         let keys = keyring.keys
-        guard keys.contains(where: { $0.key.signatureByteCount == byteCount }) else {
-            return SignatureOutcome(.malformed, detail: lengthMismatch(byteCount))
+        let chars = SignatureText.trim(raw)
+        // The length strict base64 of this many characters decodes to; decoded only when a
+        // trusted key has it (one pass), diagnosed only when it is not a signature.
+        guard let byteCount = SignatureText.decodedByteCount(chars),
+            keys.contains(where: { $0.key.signatureByteCount == byteCount })
+        else {
+            return SignatureOutcome(.malformed, detail: Self.notASignature(chars, keyring: keyring))
         }
-        return try SignatureText.withDecoded(raw, byteCount: byteCount) { (signature) throws(WebhookSignatureError) -> SignatureOutcome in
-            guard let signature else { return SignatureOutcome(.malformed, detail: "the value is not strict base64") }
+        return try SignatureText.withDecoded(chars, byteCount: byteCount) { (signature) throws(WebhookSignatureError) -> SignatureOutcome in
+            guard let signature else { return SignatureOutcome(.malformed, detail: Self.notASignature(chars, keyring: keyring)) }
             let hint = lastMatch.index
             var index = hint >= 0 && hint < keys.count ? hint : 0
             for _ in keys.indices {
                 defer { index = index + 1 == keys.count ? 0 : index + 1 }
-                let trusted = keys[index]
-                guard trusted.key.signatureByteCount == byteCount else { continue }
+                guard keys[index].key.signatureByteCount == byteCount else { continue }
                 // A block well formed under one key is no other key's: the first key that
                 // recognises it decides, so the verdict does not depend on key order.
-                switch try trusted.key.native.match(raw: signature, digest: digest, algorithm: algorithm) {
+                switch try keys[index].key.native.match(raw: signature, digest: digest, algorithm: algorithm) {
                 case .notThisKey:
                     continue
                 case .valid:
-                    let status = trusted.status(at: time)
+                    let status = keys[index].status(at: time)
                     if status == .active {
-                        lastMatch.index = index
-                        return SignatureOutcome(.valid, key: trusted)
+                        if hint != index { lastMatch.index = index }
+                        return SignatureOutcome(.valid, key: keys[index])
                     }
-                    return SignatureOutcome(status.verdictCode, key: trusted)
+                    return SignatureOutcome(status.verdictCode, key: keys[index])
                 case .otherDigest:
-                    return SignatureOutcome(.bodyMismatch, key: trusted)
+                    return SignatureOutcome(.bodyMismatch, key: keys[index])
                 case .otherAlgorithm(let used):
-                    return SignatureOutcome(.wrongAlgorithm, key: trusted, usedAlgorithm: used)
+                    return SignatureOutcome(.wrongAlgorithm, key: keys[index], usedAlgorithm: used)
                 }
             }
             return SignatureOutcome(.noTrustedKey)
         }
     }
 
-    /// Why a signature of `byteCount` bytes fits no trusted key, with the likely fix.
-    private func lengthMismatch(_ byteCount: Int) -> String {
+    /// Why trimmed text is not a signature of any trusted key: not strict base64 (where), or of a
+    /// length no trusted key has (with the likely fix). Runs only on the failure path.
+    static func notASignature(_ chars: UnsafeRawBufferPointer, keyring: Keyring) -> String {
+        let byteCount: Int
+        switch SignatureText.decodedLength(chars) {
+        case .failure(let failure): return failure.reason
+        case .success(let count): byteCount = count
+        }
         if byteCount == 0 { return "the value is empty" }
         var sizes: [Int] = []
         for trusted in keyring.keys where !sizes.contains(trusted.key.bitCount) { sizes.append(trusted.key.bitCount) }
@@ -231,14 +271,15 @@ public final class WebhookVerificationSession {
     }
 
     /// The verdict over every chunk added, now.
-    public func finish() throws(WebhookSignatureError) -> WebhookVerdict { try finish(at: .now) }
+    public func finish() throws(WebhookSignatureError) -> WebhookVerdict { try finish(at: nil) }
 
     /// The verdict over every chunk added, as of a given time (Unix seconds).
     public func finish(atUnixTime seconds: Int64) throws(WebhookSignatureError) -> WebhookVerdict {
         try finish(at: UnixTime(seconds: seconds))
     }
 
-    func finish(at time: UnixTime) throws(WebhookSignatureError) -> WebhookVerdict {
+    /// `time` nil means now, read only if a key's window needs it.
+    func finish(at time: UnixTime?) throws(WebhookSignatureError) -> WebhookVerdict {
         let sha512Digest = try sha512?.finalize()
         let md5Digest = try md5?.finalize()
         let backend = verifier.hashingBackend
@@ -255,9 +296,14 @@ public final class WebhookVerificationSession {
     }
 }
 
-/// The index of the key that matched last; a hint only, so relaxed ordering suffices.
+/// The index of the key that matched last; a hint only, so relaxed ordering suffices. Also holds
+/// the backend that hashes bodies (the first key's), read once at creation.
 final class LastMatch: Sendable {
     private let value = Atomic<Int>(-1)
+    let hashingBackend: CryptoBackend
+
+    init(hashingBackend: CryptoBackend) { self.hashingBackend = hashingBackend }
+
     var index: Int {
         get { value.load(ordering: .relaxed) }
         set { value.store(newValue, ordering: .relaxed) }
