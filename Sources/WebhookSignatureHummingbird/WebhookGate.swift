@@ -1,98 +1,76 @@
-import FluentEvent
+#if Hummingbird
+@_exported import WebhookSignatureServerSupport
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import WebhookSignature
 
-/// A delivery whose signature verified: the exact bytes that were verified, and the verdict.
-///
-/// Handlers get it from ``WebhookRequestContext/webhook`` once ``WebhookVerificationMiddleware`` ran.
-/// Decode the body only from here, never from a re-read or re-serialised copy.
-public struct VerifiedWebhook: Sendable {
-    /// The raw body, byte for byte as received and verified.
-    public let body: ByteBuffer
-    /// The verifier's verdict (valid), with every header's check.
-    public let verdict: WebhookVerdict
+extension WebhookRejection {
+    /// 413, 400 or 401 as Hummingbird's status type.
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
-    /// Wraps a body and its valid verdict.
-    public init(body: ByteBuffer, verdict: WebhookVerdict) {
-        self.body = body
-        self.verdict = verdict
-    }
+    /// The response with the precise reason and code, for tools such as `whsig listen`; a receiver's
+    /// middleware answers through ``response(explainsFailures:)`` instead.
+    public func response() -> Response { response(explainsFailures: true) }
 
-    /// The raw body as bytes.
-    public var bytes: [UInt8] { Array(body.readableBytesView) }
+    /// The response to send: see ``WebhookRejection/answer(explainsFailures:)``.
+    public func response(explainsFailures: Bool) -> Response { answer(explainsFailures: explainsFailures).response() }
+}
 
-    /// The trusted key that verified the counted signature.
-    public var key: TrustedKey? { verdict.verifiedKey }
-
-    /// The body parsed as a `FluentEvent`; throws `FluentEventError` if it is not a JSON object.
-    public func event() throws(FluentEventError) -> FluentEvent {
-        try FluentEvent(json: body.readableBytesView)
+extension WebhookAnswer {
+    /// The answer as a Hummingbird response; use it in a custom responder.
+    public func response() -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "text/plain; charset=utf-8"
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 
-/// Why a delivery was refused, with the HTTP status to answer.
-public enum WebhookRejection: Error, Sendable, Hashable {
-    /// The body is larger than the limit (413).
-    case bodyTooLarge(limit: Int)
-    /// The body cannot be read under the policy, for example invalid JSON under a canonical mode (400).
-    case malformed(WebhookSignatureError)
-    /// The signatures do not satisfy the policy (401); the verdict says precisely why.
-    case unverified(WebhookVerdict)
-
-    /// 413, 400 or 401.
-    public var status: HTTPResponse.Status {
-        switch self {
-        case .bodyTooLarge: return .contentTooLarge
-        case .malformed: return .badRequest
-        case .unverified: return .unauthorized
-        }
-    }
-
-    /// A stable identifier: `body_too_large`, the input error's code (such as `invalid_json`), or the
-    /// verdict's failure code (such as `body_mismatch` or `no_signature_header`).
-    public var code: String {
-        switch self {
-        case .bodyTooLarge: return "body_too_large"
-        case .malformed(let error): return error.code.name
-        case .unverified(let verdict): return verdict.failure?.code.name ?? "invalid"
-        }
-    }
-
-    /// The precise reason, for people.
-    public var reason: String {
-        switch self {
-        case .bodyTooLarge(let limit): return "the body is larger than \(limit) bytes"
-        case .malformed(let error): return "the body cannot be read: \(error.reason)"
-        case .unverified(let verdict): return verdict.failure?.reason ?? "the delivery did not verify"
-        }
-    }
-
-    /// The response to send: the status, the reason as plain text, and the code in `Webhook-Failure`.
-    public func response() -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
-        if let name = HTTPField.Name("Webhook-Failure") { headers[name] = code }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+extension WebhookVerifier {
+    /// Verifies a delivery given a Hummingbird request's header fields and its raw body; use it
+    /// inside a handler as `verifier.verify(headers: request.headers, body: buffer.readableBytesView)`.
+    public func verify(headers: HTTPFields, body: some Collection<UInt8>) throws(WebhookSignatureError) -> WebhookVerdict {
+        try verify(headers: WebhookGate.headerPairs(headers), body: body)
     }
 }
 
 /// Collects a request's raw body (up to a limit) and verifies it: the one step that
 /// ``WebhookVerificationMiddleware`` and custom responders share.
 public struct WebhookGate: Sendable {
+    /// The shared, framework-free step: verifier and safety settings.
+    public let intake: WebhookIntake
     /// The verifier: trusted keys and policy.
-    public let verifier: WebhookVerifier
+    public var verifier: WebhookVerifier { intake.verifier }
     /// The largest body accepted, in bytes.
-    public let maxBodySize: Int
+    public var maxBodySize: Int { intake.options.maxBodySize }
 
     /// 16 MiB, the default body limit.
-    public static let defaultMaxBodySize = 16 << 20
+    public static let defaultMaxBodySize = WebhookMiddlewareOptions.defaultMaxBodySize
 
-    /// A gate over a verifier.
+    /// A gate over a verifier, accepting bodies up to `maxBodySize` bytes.
     public init(verifier: WebhookVerifier, maxBodySize: Int = WebhookGate.defaultMaxBodySize) {
-        self.verifier = verifier
-        self.maxBodySize = maxBodySize
+        self.init(verifier: verifier, options: WebhookMiddlewareOptions(maxBodySize: maxBodySize))
+    }
+
+    /// A gate over a verifier with every safety setting.
+    public init(verifier: WebhookVerifier, options: WebhookMiddlewareOptions) {
+        self.intake = WebhookIntake(verifier: verifier, options: options)
+    }
+
+    /// Reads the body up to the limit, leaving it re-attached to `request` for later readers; use it
+    /// before ``WebhookIntake/admit(_:headers:logger:answer:status:next:)``.
+    ///
+    /// Throws only when reading fails for another reason (such as the connection closing).
+    public func collect(_ request: inout Request) async throws -> Result<ByteBuffer, WebhookRejection> {
+        if let rejection = intake.rejection(forDeclaredLength: request.headers[.contentLength]) { return .failure(rejection) }
+        do {
+            return .success(try await request.collectBody(upTo: maxBodySize))
+        } catch is NIOTooManyBytesError {
+            return .failure(.bodyTooLarge(limit: maxBodySize))
+        }
     }
 
     /// Reads the body (leaving it re-attached to `request` for later readers) and verifies it.
@@ -100,23 +78,7 @@ public struct WebhookGate: Sendable {
     /// Returns the verified delivery or why it is refused; throws only when reading the body fails
     /// for another reason (such as the connection closing).
     public func verify(_ request: inout Request) async throws -> Result<VerifiedWebhook, WebhookRejection> {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
-            return .failure(.bodyTooLarge(limit: maxBodySize))
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodySize)
-        } catch is NIOTooManyBytesError {
-            return .failure(.bodyTooLarge(limit: maxBodySize))
-        }
-        let verdict: WebhookVerdict
-        do {
-            verdict = try verifier.verify(headers: Self.headerPairs(request.headers), body: body.readableBytesView)
-        } catch {
-            return .failure(.malformed(error))
-        }
-        guard verdict.isValid else { return .failure(.unverified(verdict)) }
-        return .success(VerifiedWebhook(body: body, verdict: verdict))
+        try await collect(&request).flatMap { intake.verify(headers: Self.headerPairs(request.headers), body: $0) }
     }
 
     /// The request's header fields as (name as received, value) pairs.
@@ -124,3 +86,4 @@ public struct WebhookGate: Sendable {
         fields.map { ($0.name.rawName, $0.value) }
     }
 }
+#endif

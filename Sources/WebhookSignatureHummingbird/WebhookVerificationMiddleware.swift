@@ -1,3 +1,4 @@
+#if Hummingbird
 import FluentEvent
 import Hummingbird
 import Logging
@@ -44,11 +45,20 @@ public struct BasicWebhookRequestContext: WebhookRequestContext {
 
 /// Verifies every request's signature on its raw body before any handler or decoder sees it.
 ///
-/// Failures never reach the handler: 401 with the precise reason (signature missing, re-serialised
-/// body, untrusted or retired key…), 400 when the body cannot be read under the policy (invalid JSON
-/// under a canonical mode), 413 over the body limit. The reason is the plain-text body, and its
-/// stable code is in the `Webhook-Failure` header. Verified requests continue with the body
+/// Failures never reach the handler: 401 failed verification, 400 when the body cannot be read
+/// under the policy (invalid JSON under a canonical mode), 413 over the body limit. The stable code is
+/// in the `Webhook-Failure` header and the body. A 401 says only `signature_invalid` (no key id, label
+/// or key status) unless ``WebhookMiddlewareOptions/explainsFailures`` is on; the full verdict is
+/// logged at notice level through the request's logger. Verified requests continue with the body
 /// re-attached and ``WebhookRequestContext/webhook`` set.
+///
+/// Replay: the platform signs no timestamp or nonce, so a valid delivery stays valid forever and
+/// can be replayed by anyone who captured it. Give ``WebhookMiddlewareOptions/duplicateCheck`` a
+/// ``WebhookDuplicateCheck`` (``InMemoryDuplicateCheck`` or your own store) to answer repeats with
+/// 200 and `Webhook-Duplicate: true` without running the handler again.
+///
+/// Idle connections: the middleware runs once a request arrived; close connections that stay idle
+/// with Hummingbird's own setting, `Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))))`.
 ///
 /// ```swift
 /// let router = Router(context: BasicWebhookRequestContext.self)
@@ -68,21 +78,22 @@ public struct WebhookVerificationMiddleware<Context: WebhookRequestContext>: Rou
         self.gate = WebhookGate(verifier: verifier, maxBodySize: maxBodySize)
     }
 
+    /// A middleware over a verifier with every safety setting (body limit, explained failures, duplicate check).
+    public init(verifier: WebhookVerifier, options: WebhookMiddlewareOptions) {
+        self.gate = WebhookGate(verifier: verifier, options: options)
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        switch try await gate.verify(&request) {
-        case .success(let webhook):
-            var context = context
-            context.webhook = webhook
-            return try await next(request, context)
-        case .failure(let rejection):
-            context.logger.notice(
-                "webhook rejected",
-                metadata: [
-                    "webhook.status": "\(rejection.status.code)", "webhook.failure": "\(rejection.code)",
-                    "webhook.reason": "\(rejection.reason)",
-                ])
-            return rejection.response()
-        }
+        let collected = try await gate.collect(&request)
+        return try await gate.intake.admit(
+            collected, headers: WebhookGate.headerPairs(request.headers), logger: context.logger,
+            answer: { $0.response() }, status: { $0.status.code },
+            next: { webhook in
+                var context = context
+                context.webhook = webhook
+                return try await next(request, context)
+            })
     }
 }
+#endif

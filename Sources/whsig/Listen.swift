@@ -1,3 +1,4 @@
+#if Hummingbird
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -125,3 +126,4 @@ struct Listen: AsyncParsableCommand {
         state.emit(state.summary())
     }
 }
+#endif

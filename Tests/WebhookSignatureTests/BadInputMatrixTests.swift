@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The bad-input matrix of docs/bad-input.md: each class of bad input (empty, truncated, wrong type,
 /// wrong format, oversized, non-UTF-8, NUL bytes, duplicates, deep nesting) for each input (public
@@ -514,7 +515,7 @@ struct BadInputMatrixTests {
     @Test("C library cells (bad_input_matrix.c against the installed libwhsig, under valgrind when present)",
         .enabled(if: Shell.has("gcc")))
     func cLibrary() throws {
-        let install = try CLibraryTests.installed()
+        let install = try CLibraryInstall.installed()
         let work = install.prefix.appendingPathComponent("bad-input-matrix")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let program = work.appendingPathComponent("bad_input_matrix")

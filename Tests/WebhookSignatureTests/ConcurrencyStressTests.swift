@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// Many real threads at once (not tasks: the cooperative pool has only as many threads as cores),
 /// for ThreadSanitizer (`swift test --sanitize=thread --filter Concurrency`) as much as for the

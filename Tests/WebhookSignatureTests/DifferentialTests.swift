@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// OpenSSL and libgcrypt give the same verdict on every input: signatures made on one backend
 /// and checked on the other, and random corruptions of them.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The libgcrypt backend against the OpenSSL one: PKCS#1 v1.5 is deterministic, so both must
 /// produce the same bytes and the same verdicts.

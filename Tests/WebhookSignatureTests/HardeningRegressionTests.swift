@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// Regression tests for what the hardening work (fuzzing, sanitizers, the bad-input matrix) found.
 @Suite("Hardening regressions")

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The hot path's fast pieces (one-pass base64, word-wise padding check, context pools, the
 /// inlinable entry points) must give exactly the verdicts of the straightforward code they replaced.

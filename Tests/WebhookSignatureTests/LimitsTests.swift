@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The limits of docs/limits.md, each at its boundary: the last accepted value and the first refused one.
 @Suite("Limits")

@@ -1,5 +1,6 @@
 import Testing
 import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The README's Swift quick start, compiled and run with concrete inputs.
 @Suite("README example")

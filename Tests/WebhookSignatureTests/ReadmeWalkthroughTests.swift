@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// Runs the README as written: every block marked `<!-- test: sh -->` is a shell transcript run
 /// with the built `whsig` on PATH, and every block marked `<!-- test: file PATH -->` is a file of a

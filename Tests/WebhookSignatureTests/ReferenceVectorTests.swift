@@ -2,28 +2,14 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The shared reference vectors, on every backend.
 @Suite("Reference vectors", .enabled(if: Vectors.available, Vectors.skipNote))
 struct ReferenceVectorTests {
     // MARK: The real platform delivery
 
-    struct Delivery {
-        var body: [UInt8]
-        var flex: String
-        var fluent: String
-        var publicKey: String
-
-        static func load() throws -> Delivery {
-            let meta = try #require(try Vectors.json("fluent/real-webhook.json") as? [String: Any])
-            let headers = try field(meta, "headers", [String: String].self)
-            return Delivery(
-                body: try Vectors.bytes("fluent/real-webhook-body.json"),
-                flex: try #require(headers["flex.signature"]),
-                fluent: try #require(headers["fluent-signature"]),
-                publicKey: try field(meta, "publicKeyX509Base64", String.self))
-        }
-    }
+    typealias Delivery = RealDelivery
 
     @Test("the real delivery verifies under both headers", arguments: CryptoBackend.allCases)
     func realDeliveryVerifies(backend: CryptoBackend) throws {
@@ -38,29 +24,11 @@ struct ReferenceVectorTests {
         #expect(try !key.isValidSignature(d.flex, for: d.body, algorithm: .sha512WithRSA))
     }
 
-    /// Bodies that a receiver might wrongly reconstruct, each of which must fail both checks.
-    static func alteredBodies(_ body: [UInt8]) throws -> [(String, [UInt8])] {
-        let text = String(decoding: body, as: UTF8.self)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        var emptied = object
-        emptied["id"] = ""
-        let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted])
-        let sorted = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        let emptiedID = text.replacingOccurrences(of: "\"id\":\"5f7fa2bd-39b2-4105-98f4-29b6ca3afc98\"", with: "\"id\":\"\"")
-        #expect(emptiedID != text)
-        return [
-            ("id emptied", Array(emptiedID.utf8)),
-            ("pretty-printed", [UInt8](pretty)),
-            ("sorted keys", [UInt8](sorted)),
-            ("trailing newline", body + [0x0A]),
-        ]
-    }
-
     @Test("the real delivery fails once the body is altered", arguments: CryptoBackend.allCases)
     func realDeliveryRejectsAlteredBodies(backend: CryptoBackend) throws {
         let d = try Delivery.load()
         let key = try RSAPublicKey(parsing: d.publicKey, backend: backend)
-        for (name, altered) in try Self.alteredBodies(d.body) {
+        for (name, altered) in try d.alteredBodies() {
             #expect(altered != d.body, "\(name)")
             #expect(try !key.isValidSignature(d.fluent, for: altered, algorithm: .sha512WithRSA), "\(name)")
             #expect(try !key.isValidSignature(d.flex, for: altered, algorithm: .md5WithRSA), "\(name)")
@@ -161,15 +129,4 @@ struct ReferenceVectorTests {
         }
         #expect(signed > 0)
     }
-}
-
-struct MissingField: Error, CustomStringConvertible {
-    let name: String
-    var description: String { "vector field \(name) is missing or of the wrong type" }
-}
-
-/// A typed field of a JSON object from a vector file.
-func field<T>(_ object: [String: Any], _ name: String, _ type: T.Type) throws -> T {
-    guard let value = object[name] as? T else { throw MissingField(name: name) }
-    return value
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The rules the CLI used to decide by itself and now asks the library for, and the edges that
 /// a wrong `<` or a dropped byte would move.

@@ -2,13 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
-
-/// Keys made once for the whole test run (RSA key generation is slow).
-enum TestKeys {
-    static let a: RSAPrivateKey = try! RSAPrivateKey(generatingBits: 1024)
-    static let b: RSAPrivateKey = try! RSAPrivateKey(generatingBits: 1024)
-    static let c: RSAPrivateKey = try! RSAPrivateKey(generatingBits: 1024)
-}
+@testable import WebhookSignatureTestSupport
 
 @Suite("Webhook verifier")
 struct WebhookVerifierTests {

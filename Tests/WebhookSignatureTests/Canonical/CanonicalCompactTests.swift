@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 @Suite("Canonical: compact mode")
 struct CanonicalCompactTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 @Suite("Canonical: JCS (RFC 8785)")
 struct CanonicalJCSTests {

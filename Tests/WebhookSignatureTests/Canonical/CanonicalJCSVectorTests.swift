@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The RFC 8785 reference vectors (cyberphone/json-canonicalization testdata) from the shared folder.
 @Suite("Canonical: RFC 8785 reference vectors")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// Properties over a few hundred random documents from a seeded generator (repeatable).
 @Suite("Canonical: properties of random documents")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// Canonicalises text and returns the result as text (test inputs and outputs are UTF-8).
 func canonical(_ text: String, _ mode: CanonicalMode, maxDepth: Int = Canonicalizer.defaultMaxDepth) throws -> String {

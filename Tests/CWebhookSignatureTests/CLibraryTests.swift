@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 /// The C library (libwhsig): installs it with `scripts/install-c-library` into a temporary prefix
 /// once per test run, then checks the installed artefacts from the outside, as a C or Python user
@@ -23,50 +24,12 @@ struct CLibraryTests {
         return []
     }
 
-    // MARK: Installing once
+    // MARK: Installing once (WebhookSignatureTestSupport.CLibraryInstall, shared with the bad-input matrix)
 
-    struct Installation: Sendable {
-        let prefix: URL
-        var library: URL { prefix.appendingPathComponent("lib/libwhsig.so.1.0.0") }
-        var pkgConfigPath: String { prefix.appendingPathComponent("lib/pkgconfig").path }
-        var libDirectory: String { prefix.appendingPathComponent("lib").path }
-    }
+    typealias Installation = CLibraryInstall.Installation
+    typealias InstallFailed = CLibraryInstall.InstallFailed
 
-    struct InstallFailed: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs the install script once per test run; every test then uses the same prefix.
-    static let installation: Result<Installation, InstallFailed> = {
-        let prefix = FileManager.default.temporaryDirectory
-            .appendingPathComponent("whsig-clib-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-        removeStalePrefixes()
-        do {
-            let result = try Shell.run(
-                "/bin/bash", [root.appendingPathComponent("scripts/install-c-library").path, prefix.path], in: root)
-            guard result.status == 0 else {
-                return .failure(InstallFailed(description: "install-c-library exited \(result.status):\n\(result.stderr.suffix(4000))"))
-            }
-            return .success(Installation(prefix: prefix))
-        } catch {
-            return .failure(InstallFailed(description: "cannot run install-c-library: \(error)"))
-        }
-    }()
-
-    /// Removes the prefixes (about 15 MB each) of earlier test runs whose process has ended.
-    static func removeStalePrefixes() {
-        let fm = FileManager.default
-        let temporary = fm.temporaryDirectory
-        for name in (try? fm.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("whsig-clib-") {
-            let pid = name.dropFirst("whsig-clib-".count).prefix { $0.isNumber }
-            guard !pid.isEmpty, !fm.fileExists(atPath: "/proc/\(pid)") else { continue }
-            try? fm.removeItem(at: temporary.appendingPathComponent(name))
-        }
-    }
-
-    static func installed() throws -> Installation {
-        try installation.get()
-    }
+    static func installed() throws -> Installation { try CLibraryInstall.installed() }
 
     // MARK: The install itself
 
@@ -254,52 +217,5 @@ struct CLibraryTests {
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains(" passed"))
         #expect(!result.stdout.contains(" failed"))
-    }
-}
-
-/// Runs a program with its output in temporary files (no pipe can fill up and block it).
-enum Shell {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("whsig-shell-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        return Output(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
-    }
-
-    /// Whether a program is on PATH.
-    static func has(_ program: String) -> Bool {
-        (try? run("/bin/sh", ["-c", "command -v \(program)"]).status) == 0
-    }
-
-    /// Whether a program found on PATH runs with these arguments and exits 0.
-    static func succeeds(_ program: String, _ arguments: [String]) -> Bool {
-        (try? run("/usr/bin/env", [program] + arguments).status) == 0
     }
 }

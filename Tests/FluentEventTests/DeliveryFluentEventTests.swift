@@ -2,6 +2,7 @@ import FluentEvent
 import Foundation
 import Testing
 import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 @Suite("Delivery: FluentEvent")
 struct DeliveryFluentEventTests {

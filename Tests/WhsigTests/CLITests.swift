@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 @Suite("whsig CLI")
 struct CLITests {
@@ -15,7 +16,7 @@ struct CLITests {
 
     @Test("the real delivery through whsig verify, and its altered bodies", .enabled(if: Vectors.available, Vectors.skipNote))
     func realDelivery() throws {
-        let d = try ReferenceVectorTests.Delivery.load()
+        let d = try RealDelivery.load()
         let dir = try CLI.temporaryDirectory()
         try Data(d.publicKey.utf8).write(to: dir.appendingPathComponent("platform.b64"))
         let bodyPath = Vectors.url("fluent/real-webhook-body.json").path
@@ -41,7 +42,7 @@ struct CLITests {
         let single = try CLI.run(["verify", "--key", "platform.b64", "--signature", d.flex, "--algorithm", "md5", bodyPath], in: dir)
         #expect(single.status == 0, "\(single.stderr)")
 
-        for (name, altered) in try ReferenceVectorTests.alteredBodies(d.body) {
+        for (name, altered) in try d.alteredBodies() {
             let result = try CLI.run(both + ["--allow-md5", "-"], stdin: Data(altered), in: dir)
             #expect(result.status == 1, "\(name): \(result.stdout)")
             #expect(result.stdout.contains("fluent-signature: invalid"), "\(name)")

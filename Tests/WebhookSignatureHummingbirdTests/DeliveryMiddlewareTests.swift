@@ -1,5 +1,7 @@
+#if Hummingbird
 import FluentEvent
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -7,6 +9,7 @@ import Synchronization
 import Testing
 import WebhookSignature
 import WebhookSignatureHummingbird
+@testable import WebhookSignatureTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -28,7 +31,9 @@ struct DeliveryMiddlewareTests {
     func makeRouter(_ box: Box, keyring: Keyring) -> Router<BasicWebhookRequestContext> {
         let router = Router(context: BasicWebhookRequestContext.self)
         router.group("webhooks")
-            .add(middleware: WebhookVerificationMiddleware(verifier: WebhookVerifier(keyring: keyring), maxBodySize: 1024))
+            .add(
+                middleware: WebhookVerificationMiddleware(
+                    verifier: WebhookVerifier(keyring: keyring), options: .init(maxBodySize: 1024, explainsFailures: true)))
             .post("fluent") { request, context -> String in
                 box.handled.add(1, ordering: .relaxed)
                 let webhook = try context.verifiedWebhook()
@@ -163,6 +168,43 @@ struct DeliveryMiddlewareTests {
         #expect(box.handled.load(ordering: .relaxed) == 2)
     }
 
+    /// The server of ``MiddlewareScenarios``: `/webhooks/fluent` and `/explained/fluent`, each
+    /// answering with the verified bytes it was handed.
+    func scenarioRouter(_ box: Box, duplicates: InMemoryDuplicateCheck) throws -> Router<BasicWebhookRequestContext> {
+        let router = Router(context: BasicWebhookRequestContext.self)
+        let verifier = try MiddlewareScenarios.verifier()
+        for (path, options) in [
+            ("webhooks", MiddlewareScenarios.options(duplicateCheck: duplicates)), ("explained", MiddlewareScenarios.explainedOptions),
+        ] {
+            router.group(RouterPath(path))
+                .add(middleware: WebhookVerificationMiddleware(verifier: verifier, options: options))
+                .post("fluent") { _, context -> Response in
+                    box.handled.add(1, ordering: .relaxed)
+                    return Response(status: .ok, body: .init(byteBuffer: try context.verifiedWebhook().body))
+                }
+        }
+        return router
+    }
+
+    @Test("middleware scenarios: 430 B and 200 KB verified, tampered/re-serialised/unsigned 401 with no key details, 2 MiB 413, duplicates")
+    func scenarios() async throws {
+        let box = Box()
+        let duplicates = InMemoryDuplicateCheck(capacity: 64)
+        try await withServer(try scenarioRouter(box, duplicates: duplicates), box: box) { port in
+            try await MiddlewareScenarios.run(port: port, handled: { box.handled.load(ordering: .relaxed) }, duplicates: duplicates)
+        }
+    }
+
+    @Test("WebhookVerifier.verify(headers:body:) takes Hummingbird's HTTPFields")
+    func verifyTakesHTTPFields() throws {
+        let body = MiddlewareScenarios.event(size: 430)
+        var fields = HTTPFields()
+        for (name, value) in try MiddlewareScenarios.headers(body) { fields[HTTPField.Name(name)!] = value }
+        let verifier = try MiddlewareScenarios.verifier()
+        #expect(try verifier.verify(headers: fields, body: body).isValid)
+        #expect(try !verifier.verify(headers: fields, body: body.dropLast()).isValid)
+    }
+
     @Test(
         "a real platform delivery (reference vector) passes the middleware and decodes", .enabled(if: Vectors.available, Vectors.skipNote))
     func realDelivery() async throws {
@@ -179,3 +221,4 @@ struct DeliveryMiddlewareTests {
         }
     }
 }
+#endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 import WebhookSignature
+@testable import WebhookSignatureTestSupport
 
 @testable import whsig
 
