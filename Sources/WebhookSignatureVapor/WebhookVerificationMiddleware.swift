@@ -95,7 +95,7 @@ extension Request {
         return webhook
     }
 
-    /// The verified delivery's body as a ``FluentEvent``; 400 if the verified body is not a JSON
+    /// The verified delivery's body as a `FluentEvent`; 400 if the verified body is not a JSON
     /// object. Use it instead of `content.decode`, which would read the body again.
     public func verifiedEvent() throws -> FluentEvent {
         do {
