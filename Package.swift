@@ -8,6 +8,7 @@ import PackageDescription
 let hummingbird: TargetDependencyCondition? = .when(traits: ["Hummingbird"])
 let vapor: TargetDependencyCondition? = .when(traits: ["Vapor"])
 let anyServer: TargetDependencyCondition? = .when(traits: ["Hummingbird", "Vapor"])
+let postgres: TargetDependencyCondition? = .when(traits: ["PostgreSQL"])
 
 let package = Package(
     name: "swift-webhook-signature",
@@ -18,6 +19,8 @@ let package = Package(
         // Empty unless the consumer enables the trait of the same name.
         .library(name: "WebhookSignatureHummingbird", targets: ["WebhookSignatureHummingbird"]),
         .library(name: "WebhookSignatureVapor", targets: ["WebhookSignatureVapor"]),
+        // Verified-delivery stores and live keyrings; the PostgreSQL store needs the PostgreSQL trait.
+        .library(name: "WebhookInbox", targets: ["WebhookInbox"]),
         // The C library (include/whsig.h); scripts/install-c-library installs it as libwhsig.so.
         .library(name: "WebhookSignatureC", type: .dynamic, targets: ["CWebhookSignature"]),
         // The raw OpenSSL and libgcrypt reference loops that `whsig speed` and Benchmarks/ compare against.
@@ -26,6 +29,9 @@ let package = Package(
     traits: [
         .trait(name: "Hummingbird", description: "The Hummingbird 2 middleware, whsig listen and the Hummingbird example receiver."),
         .trait(name: "Vapor", description: "The Vapor 4 middleware and the Vapor example receiver."),
+        .trait(
+            name: "PostgreSQL",
+            description: "The PostgreSQL delivery store and fleet keyring (WebhookInbox, whsig listen --store postgres://, keyring push)."),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -38,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -77,8 +84,20 @@ let package = Package(
                 // `whsig listen` (trait Hummingbird).
                 .target(name: "WebhookSignatureHummingbird", condition: hummingbird),
                 .product(name: "Hummingbird", package: "hummingbird", condition: hummingbird),
-                .product(name: "Logging", package: "swift-log", condition: hummingbird),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "PostgreSQL"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: hummingbird),
+                // `whsig listen --store`, `keyring push`, `inbox` (PostgreSQL with the trait).
+                "WebhookInbox",
+            ]
+        ),
+        // Verified-delivery stores (a folder; PostgreSQL with the trait) and keyrings followed live.
+        .target(
+            name: "WebhookInbox",
+            dependencies: [
+                "WebhookSignature",
+                "FluentEvent",
+                .product(name: "Logging", package: "swift-log", condition: postgres),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: postgres),
             ]
         ),
         .target(
@@ -107,6 +126,7 @@ let package = Package(
                 "WebhookSignature",
                 "FluentEvent",
                 .target(name: "WebhookSignatureServerSupport", condition: hummingbird),
+                .target(name: "WebhookInbox", condition: hummingbird),
                 .product(name: "Hummingbird", package: "hummingbird", condition: hummingbird),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: hummingbird),
                 .product(name: "Logging", package: "swift-log", condition: hummingbird),
@@ -166,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WhsigTests",
-            dependencies: ["WebhookSignature", "WebhookSignatureTestSupport", "whsig"]
+            dependencies: ["WebhookSignature", "WebhookSignatureTestSupport", "whsig", "WebhookInbox"]
         ),
         .testTarget(
             name: "CWebhookSignatureTests",
@@ -182,6 +202,7 @@ let package = Package(
                 "WebhookSignature",
                 "FluentEvent",
                 "WebhookSignatureTestSupport",
+                "WebhookInbox",
                 .target(name: "WebhookSignatureHummingbird", condition: hummingbird),
                 .product(name: "Hummingbird", package: "hummingbird", condition: hummingbird),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: hummingbird),

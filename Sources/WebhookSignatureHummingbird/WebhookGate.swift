@@ -65,7 +65,9 @@ public struct WebhookGate: Sendable {
     ///
     /// Throws only when reading fails for another reason (such as the connection closing).
     public func collect(_ request: inout Request) async throws -> Result<ByteBuffer, WebhookRejection> {
-        if let rejection = intake.rejection(forDeclaredLength: request.headers[.contentLength]) { return .failure(rejection) }
+        if let rejection = intake.rejection(beforeReading: Self.headerPairs(request.headers), contentLength: request.headers[.contentLength]) {
+            return .failure(rejection)
+        }
         do {
             return .success(try await request.collectBody(upTo: maxBodySize))
         } catch is NIOTooManyBytesError {

@@ -48,10 +48,15 @@ public struct WebhookIntake: Sendable {
         self.options = options
     }
 
-    /// A refusal when the declared `Content-Length` is over the limit; use it before reading the body.
-    public func rejection(forDeclaredLength contentLength: String?) -> WebhookRejection? {
-        guard let contentLength, let length = Int(contentLength), length > options.maxBodySize else { return nil }
-        return .bodyTooLarge(limit: options.maxBodySize)
+    /// A refusal decided from the request head alone; use it before reading the body. A declared
+    /// `Content-Length` over the limit is 413; headers that fail whatever the body (no signature
+    /// header the policy needs, a signature of a length no trusted key has) are 401
+    /// (``WebhookVerifier/verdictBeforeBody(headers:)``).
+    public func rejection(beforeReading headers: some Sequence<(String, String)>, contentLength: String?) -> WebhookRejection? {
+        if let contentLength, let length = Int(contentLength), length > options.maxBodySize {
+            return .bodyTooLarge(limit: options.maxBodySize)
+        }
+        return verifier.verdictBeforeBody(headers: headers).map(WebhookRejection.unverified)
     }
 
     /// Verifies a collected body; use it when the framework hands over headers and body yourself.

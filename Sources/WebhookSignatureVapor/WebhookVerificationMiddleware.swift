@@ -60,7 +60,8 @@ public struct WebhookVerificationMiddleware: AsyncMiddleware {
     /// Reads the whole body up to the limit, before any decoder; it stays collected on the request.
     func collect(_ request: Request) async throws -> Result<ByteBuffer, WebhookRejection> {
         let limit = intake.options.maxBodySize
-        if let rejection = intake.rejection(forDeclaredLength: request.headers.first(name: .contentLength)) {
+        let headers = request.headers.map { ($0.name, $0.value) }
+        if let rejection = intake.rejection(beforeReading: headers, contentLength: request.headers.first(name: .contentLength)) {
             return .failure(rejection)
         }
         do {

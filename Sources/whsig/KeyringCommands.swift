@@ -15,7 +15,7 @@ struct KeyringCommand: AsyncParsableCommand {
                 --key platform-eu.b64 --label eu-prod
               whsig keyring list --keyring receivers.json
             """,
-        subcommands: [KeyringAdd.self, KeyringList.self, KeyringRetire.self, KeyringRemove.self]
+        subcommands: [KeyringAdd.self, KeyringList.self, KeyringRetire.self, KeyringRemove.self, KeyringPush.self]
     )
 }
 

@@ -1,10 +1,12 @@
 #if Hummingbird
+#if Hummingbird
 import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import WebhookInbox
 import WebhookSignature
 import WebhookSignatureHummingbird
 
@@ -29,14 +31,22 @@ struct Listen: AsyncParsableCommand {
             'duplicate' marks a verified body whose SHA-512 digest is among the last --dedupe-window \
             verified ones (platform retries are byte-identical). A valid delivery stays valid forever: the \
             platform sends no timestamp or nonce, so replay protection is this window, or the event id in \
-            your own store. The event's id and name are read only after it verified. With --save-dir \
-            (created 0700), each verified body is written to DIR/<sha512-hex>.json (mode 0600, temp file + \
-            rename). Prints 'listening on http://HOST:PORT' once ready; --port 0 picks a free port. SIGINT \
-            or SIGTERM stops it and prints a summary line.
+            your own store. The event's id and name are read only after it verified. With --store (or \
+            --save-dir), each verified delivery is stored before the answer: 200 only once it is stored, 503 \
+            when the store fails or takes over --store-timeout; a body already stored is a duplicate (the \
+            store decides, across instances) and is not stored again. A folder store keeps \
+            DIR/<sha512-hex>.json (0600 in a 0700 folder; temp file, then link); a PostgreSQL store keeps one \
+            row per body in whsig_deliveries, shared by a fleet. A --keyring file is re-read when it changes \
+            (every --reload-interval); with a PostgreSQL --store and neither --key nor --keyring, the keyring \
+            published by 'whsig keyring push' is used and followed. A new keyring that does not load is \
+            logged and ignored. Prints 'listening on http://HOST:PORT' once ready; --port 0 picks a free \
+            port. SIGINT or SIGTERM stops it and prints a summary line.
 
             Example (two terminals):
               whsig listen --port 8080 --key platform-public.b64 \\
                 --save-dir received/
+              whsig listen --port 8080 \\
+                --store postgres://whsig@127.0.0.1:5432/webhooks
               whsig send --url http://127.0.0.1:8080/hook \\
                 --private-key sender.pem event.json
             """
@@ -53,8 +63,10 @@ struct Listen: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Accept deliveries on this path only (others get 404).", valueName: "P"))
     var path: String?
 
-    @Option(help: ArgumentHelp("Write each verified body to DIR/<sha512-hex>.json.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Store each verified body in DIR/<sha512-hex>.json (the same as --store DIR).", valueName: "DIR"))
     var saveDir: String?
+
+    @OptionGroup var inbox: ListenStoreOptions
 
     @Option(help: ArgumentHelp("The largest body accepted, in bytes (default 16 MiB).", valueName: "BYTES"))
     var maxBody: Int = WebhookGate.defaultMaxBodySize
@@ -78,34 +90,36 @@ struct Listen: AsyncParsableCommand {
         }
         if !(0...10_000_000).contains(dedupeWindow) { throw ValidationError("--dedupe-window must be 0...10000000") }
         if let path, !path.hasPrefix("/") { throw ValidationError("--path must start with /") }
+        if saveDir != nil && inbox.store != nil { throw ValidationError("give --store or --save-dir, not both") }
+        if trust.keys.isEmpty && trust.keyring == nil && !inbox.providesKeyring {
+            throw ValidationError("give at least one --key FILE, a --keyring FILE, or a postgres:// --store that holds a keyring")
+        }
     }
 
     func run() async throws {
-        let ring = try trust.trustedKeys(backend: backendOptions.backend)
-        if let saveDir {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: saveDir, isDirectory: &isDirectory) {
-                do {
-                    // 0700: the bodies are the receiver's business only (each file is 0600).
-                    try FileManager.default.createDirectory(
-                        atPath: saveDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                } catch {
-                    throw UsageFailure("cannot create --save-dir \(saveDir): \(error.localizedDescription)")
-                }
-            } else if !isDirectory.boolValue {
-                throw UsageFailure("--save-dir \(saveDir) is not a directory")
-            }
+        if let location = inbox.store ?? saveDir {
+            try await withStore(location) { try await serve(store: $0) }
+        } else {
+            try await serve(store: nil)
         }
-        let policy = trust.policy
-        let state = ListenerState(dedupeWindow: dedupeWindow)
-        let responder = ListenResponder(
-            gate: WebhookGate(verifier: WebhookVerifier(keyring: ring, policy: policy), maxBodySize: maxBody),
-            head: HeadCheck(keyring: ring, policy: policy, maxBody: maxBody),
-            path: path, saveDir: saveDir, explain: explain, state: state)
+    }
 
-        // Hummingbird's own log lines go to stderr, warnings and up, so stdout has only deliveries.
+    /// Hummingbird's log lines go to stderr, warnings and up, so stdout has only deliveries.
+    static let logger: Logger = {
         var logger = Logger(label: "whsig.listen", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
+        return logger
+    }()
+
+    func serve(store: OpenedStore?) async throws {
+        let verifiers = try await makeListenVerifiers(
+            trust: trust, backend: backendOptions.backend, store: store, interval: Duration(secondsValue: inbox.reloadInterval))
+        let state = ListenerState(dedupeWindow: dedupeWindow)
+        let responder = ListenResponder(
+            verifiers: verifiers, maxBody: maxBody, path: path, store: store?.deliveries,
+            storeTimeout: Duration(secondsValue: inbox.storeTimeout), explain: explain, state: state)
+
+        let logger = Self.logger
         let host = self.host
         let app = Application(
             responder: responder,
@@ -119,11 +133,12 @@ struct Listen: AsyncParsableCommand {
             logger: logger
         )
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await withFollowing(verifiers) { try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) }
         } catch {
             throw UsageFailure("cannot listen on \(host):\(port): \(error)")
         }
         state.emit(state.summary())
     }
 }
+#endif
 #endif

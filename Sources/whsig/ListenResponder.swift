@@ -3,73 +3,20 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WebhookInbox
 import WebhookSignature
 import WebhookSignatureHummingbird
-
-/// What `listen` can decide from the request head alone, before reading a byte of the body.
-struct HeadCheck: Sendable {
-    /// The signature headers the policy counts (lowercase): fluent-signature, and flex.signature when MD5 counts.
-    let countedHeaders: [String]
-    /// Whether every counted header must be present (--require-both).
-    let requiresAll: Bool
-    /// The signature text lengths the trusted keys can produce: 4·⌈k/3⌉ for a k-byte modulus.
-    let possibleLengths: Set<Int>
-    /// The largest body read.
-    let maxBody: Int
-
-    init(keyring: Keyring, policy: WebhookPolicy, maxBody: Int) {
-        countedHeaders = [SignatureAlgorithm.sha512WithRSA.headerName] + (policy.countsMD5 ? [SignatureAlgorithm.md5WithRSA.headerName] : [])
-        requiresAll = policy.requiresBothSignatures
-        possibleLengths = Set(keyring.keys.map { 4 * (($0.key.signatureByteCount + 2) / 3) })
-        self.maxBody = maxBody
-    }
-
-    /// Why the head alone refuses the request, as (status, failure code, reason); nil to read the body.
-    func refusal(_ headers: HTTPFields) -> (HTTPResponse.Status, String, String)? {
-        if let length = headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
-            return (.contentTooLarge, "body_too_large", "Content-Length \(length) is over --max-body \(maxBody); the body was not read")
-        }
-        var present: [(String, [String])] = []
-        for name in countedHeaders {
-            guard let field = HTTPField.Name(name) else { continue }
-            let values = headers[values: field]
-            if !values.isEmpty { present.append((name, values)) }
-        }
-        if present.isEmpty || (requiresAll && present.count < countedHeaders.count) {
-            let missing = countedHeaders.filter { name in !present.contains { $0.0 == name } }
-            return (.unauthorized, "no_signature_header", "no \(missing.joined(separator: " or ")) header; the body was not read")
-        }
-        for (name, values) in present {
-            for value in values {
-                let length = Self.trimmed(value).utf8.count
-                if !possibleLengths.contains(length) {
-                    let expected = possibleLengths.sorted().map(String.init).joined(separator: " or ")
-                    return (
-                        .unauthorized, "malformed",
-                        "\(name) has \(length) characters; the trusted keys' signatures have \(expected); the body was not read"
-                    )
-                }
-            }
-        }
-        return nil
-    }
-
-    /// The value without leading and trailing ASCII whitespace (space, tab, CR, LF), as the verifier reads it.
-    static func trimmed(_ value: String) -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        let start = value.firstIndex { !isSpace($0) } ?? value.endIndex
-        let end = value.lastIndex { !isSpace($0) }.map { value.index(after: $0) } ?? start
-        return value[start..<max(start, end)]
-    }
-}
 
 struct ListenResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
-    let gate: WebhookGate
-    let head: HeadCheck
+    /// Where each delivery's verifier comes from (a keyring file or store followed live, or fixed keys).
+    let verifiers: any VerifierSource
+    let maxBody: Int
     let path: String?
-    let saveDir: String?
+    /// Where verified deliveries are stored before the 200 (--store or --save-dir).
+    let store: (any DeliveryStore)?
+    let storeTimeout: Duration
     let explain: Bool
     let state: ListenerState
 
@@ -89,13 +36,9 @@ struct ListenResponder: HTTPResponder {
             return response
         }
         let sent = Self.signatureHeaderNames(request.headers)
-        if let (status, code, reason) = head.refusal(request.headers) {
-            state.recordRejected()
-            state.emit(
-                "\(status.code) rejected \(target) headers=\(sent.isEmpty ? "none" : sent.joined(separator: ",")) failure=\(code) reason=\(Self.quoted(reason))"
-            )
-            return respondRefused(status: status, code: code, reason: reason)
-        }
+        // One verifier per delivery: a keyring reload affects the next delivery, never this one. The
+        // gate refuses before reading the body when the head alone decides (size, no usable signature).
+        let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBody)
         var request = request
         switch try await gate.verify(&request) {
         case .failure(let rejection):
@@ -112,20 +55,23 @@ struct ListenResponder: HTTPResponder {
             return respondRefused(status: .unauthorized, code: rejection.code, reason: rejection.reason)
         case .success(let webhook):
             let bytes = webhook.bytes
+            var stored: StoreOutcome? = nil
+            if let store {
+                let delivery = StoredDelivery(body: bytes, headers: WebhookGate.headerPairs(request.headers), verdict: webhook.verdict)
+                do {
+                    stored = try await store.store(delivery, timeout: storeTimeout)
+                } catch {
+                    state.recordRejected()
+                    state.emit(Self.describe(webhook.verdict, status: 503, target) + " failure=store_unavailable reason=\(Self.quoted("\(error)"))")
+                    return WebhookInboxMiddleware<BasicWebhookRequestContext>.unavailable(error)
+                }
+            }
             let digest = try Self.sha512(bytes)
-            let duplicate = state.recordVerified(digest: digest)
+            let duplicate = state.recordVerified(digest: digest, storeSays: stored.map { $0 == .duplicate })
             var line = Self.describe(webhook.verdict, status: 200, target)
             line += " " + Self.eventSummary(bytes)
             line += " bytes=\(bytes.count)"
             if duplicate { line += " duplicate" }
-            if let saveDir, !duplicate {
-                do {
-                    let file = (saveDir as NSString).appendingPathComponent(Hex.encode(digest) + ".json")
-                    try SafeFile.writeAtomically(bytes, to: file, mode: 0o600)
-                } catch {
-                    line += " save-failed=\(Self.quoted("\(error)"))"
-                }
-            }
             state.emit(line)
             let key = webhook.key
             var body = "verified"

@@ -58,11 +58,13 @@ final class ListenerState: Sendable {
     }
 
     /// Records a verified body's digest; true when it is among the last `--dedupe-window` seen.
-    func recordVerified(digest: [UInt8]) -> Bool {
+    func recordVerified(digest: [UInt8], storeSays: Bool? = nil) -> Bool {
         counts.withLock {
             $0.deliveries += 1
             $0.verified += 1
-            let duplicate = $0.window.record(digest)
+            let seenBefore = $0.window.record(digest)
+            // With a store, the store decides (another instance may have it); otherwise this window.
+            let duplicate = storeSays ?? seenBefore
             if duplicate { $0.duplicates += 1 }
             return duplicate
         }

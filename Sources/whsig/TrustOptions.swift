@@ -22,7 +22,8 @@ struct TrustOptions: ParsableArguments {
     @Flag(help: "Also check headers the policy does not count (diagnosis only; never changes the verdict).")
     var checkAll = false
 
-    func validate() throws {
+    /// `verify` needs keys; `listen` may take them from a store instead, so each command checks.
+    func requireKeys() throws {
         if keys.isEmpty && keyring == nil { throw ValidationError("give at least one --key FILE or a --keyring FILE") }
     }
 

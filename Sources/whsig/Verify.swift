@@ -42,6 +42,7 @@ struct Verify: AsyncParsableCommand {
     var body: String?
 
     func validate() throws {
+        try trust.requireKeys()
         if signature != nil && !headers.isEmpty { throw ValidationError("use either --signature with --algorithm, or --header, not both") }
         if signature == nil && headers.isEmpty { throw ValidationError("give --header 'NAME: VALUE' or --signature B64 --algorithm md5|sha512") }
         if signature != nil && algorithm == nil { throw ValidationError("--signature needs --algorithm md5 or sha512") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WebhookInbox
 import WebhookSignature
 
 /// Exit codes shared by every command.
@@ -23,7 +24,7 @@ struct WHSig: AsyncParsableCommand {
             Demo.self, Verify.self, Sign.self,
             Send.self, Listen.self,
             Keygen.self, Pubkey.self, Fingerprint.self, Inspect.self, Convert.self, KeyringCommand.self, Rotate.self,
-            Canonicalize.self, Digest.self, Speed.self,
+            Canonicalize.self, Digest.self, Speed.self, InboxCommand.self,
         ]
     )
 }
@@ -51,6 +52,9 @@ enum Main {
             }
             return Exit.ok
         } catch let error as WebhookSignatureError {
+            printError("\(error.reason) [\(error.code)]")
+            return Exit.usage
+        } catch let error as InboxError {
             printError("\(error.reason) [\(error.code)]")
             return Exit.usage
         } catch let error as UsageFailure {

@@ -21,14 +21,6 @@ enum SignatureText {
         return UnsafeRawBufferPointer(rebasing: text[start..<end])
     }
 
-    /// The same for a string slice (no copy).
-    static func trim(_ text: Substring) -> Substring {
-        var utf8 = text.utf8[...]
-        while let first = utf8.first, isTrimmed(first) { utf8 = utf8.dropFirst() }
-        while let last = utf8.last, isTrimmed(last) { utf8 = utf8.dropLast() }
-        return Substring(utf8)
-    }
-
     /// The number of characters of a signature of `byteCount` bytes.
     @inline(__always)
     static func characterCount(byteCount: Int) -> Int { (byteCount + 2) / 3 * 4 }

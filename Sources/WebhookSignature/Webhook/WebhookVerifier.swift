@@ -104,13 +104,6 @@ public struct WebhookVerifier: Sendable {
         return try WebhookVerificationSession(verifier: self, signatures: SignatureHeaders(headers))
     }
 
-    /// Whether a header value could be a signature of some trusted key, judged by its length
-    /// alone (after trimming): lets a server refuse a request before reading its body.
-    public func couldBeSignature(_ value: some StringProtocol) -> Bool {
-        let count = SignatureText.trim(Substring(value)).utf8.count
-        return keyring.keys.contains { SignatureText.characterCount(byteCount: $0.key.signatureByteCount) == count }
-    }
-
     /// The crypto library that hashes bodies: the first key's (digests do not depend on it).
     var hashingBackend: CryptoBackend { lastMatch.hashingBackend }
 
