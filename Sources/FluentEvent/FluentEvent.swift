@@ -24,7 +24,7 @@ public struct FluentEvent: Sendable, Hashable {
 
     /// Parses an event from its UTF-8 JSON bytes (strict RFC 8259); it must be a JSON object.
     ///
-    /// Use it on the raw body once ``WebhookVerifier`` accepted it.
+    /// Use it on the raw body once `WebhookVerifier` accepted it.
     public init(json bytes: some Collection<UInt8>) throws(FluentEventError) {
         let value: JSONValue
         do {

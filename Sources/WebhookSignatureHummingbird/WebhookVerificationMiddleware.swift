@@ -22,7 +22,7 @@ extension WebhookRequestContext {
         return webhook
     }
 
-    /// The verified delivery's body as a ``FluentEvent``; 400 if the verified body is not a JSON object.
+    /// The verified delivery's body as a `FluentEvent`; 400 if the verified body is not a JSON object.
     public func verifiedEvent() throws -> FluentEvent {
         do {
             return try verifiedWebhook().event()

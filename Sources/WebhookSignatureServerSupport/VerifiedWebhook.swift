@@ -25,8 +25,8 @@ public struct VerifiedWebhook: Sendable {
     /// The trusted key that verified the counted signature; use it to tell environments or rotations apart.
     public var key: TrustedKey? { verdict.verifiedKey }
 
-    /// The body parsed as a ``FluentEvent``; use it once the delivery verified. Throws
-    /// ``FluentEventError`` if the body is not a JSON object.
+    /// The body parsed as a `FluentEvent`; use it once the delivery verified. Throws
+    /// `FluentEventError` if the body is not a JSON object.
     public func event() throws(FluentEventError) -> FluentEvent {
         try FluentEvent(json: body.readableBytesView)
     }

@@ -14,7 +14,7 @@ import WebhookSignature
 /// code is in the `Webhook-Failure` header and the body. A 401 says only `signature_invalid` (no key
 /// id, label or key status) unless ``WebhookMiddlewareOptions/explainsFailures`` is on; the full
 /// verdict is logged at notice level through `request.logger`. Handlers read the verified delivery
-/// from ``Vapor/Request/verifiedWebhook`` and the event from ``Vapor/Request/verifiedEvent()``.
+/// from `request.verifiedWebhook` and the event from `request.verifiedEvent()`.
 ///
 /// Replay: the platform signs no timestamp or nonce, so a valid delivery stays valid forever and
 /// can be replayed by anyone who captured it. Give ``WebhookMiddlewareOptions/duplicateCheck`` a
@@ -96,7 +96,7 @@ extension Request {
         return webhook
     }
 
-    /// The verified delivery's body as a ``FluentEvent``; 400 if the verified body is not a JSON
+    /// The verified delivery's body as a `FluentEvent`; 400 if the verified body is not a JSON
     /// object. Use it instead of `content.decode`, which would read the body again.
     public func verifiedEvent() throws -> FluentEvent {
         do {

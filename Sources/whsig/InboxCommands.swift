@@ -9,9 +9,10 @@ struct InboxCommand: AsyncParsableCommand {
         abstract: "List and export the deliveries that 'whsig listen --store' stored.",
         discussion: """
             Example:
-              whsig inbox list --store postgres://whsig@127.0.0.1:5432/webhooks --since now-1h
+              whsig inbox list --store postgres://whsig@127.0.0.1:5432/webhooks \\
+                --since now-1h
               whsig inbox export --store postgres://whsig@127.0.0.1:5432/webhooks \\
-                --output event.json DIGEST
+                --output event.json "$DIGEST"
             """,
         subcommands: [InboxList.self, InboxExport.self]
     )
@@ -74,7 +75,7 @@ struct InboxExport: AsyncParsableCommand {
             digest is exit 2 with nothing written.
 
             Example:
-              whsig inbox export --store received/ DIGEST > event.json
+              whsig inbox export --store received/ "$DIGEST" > event.json
             """
     )
 

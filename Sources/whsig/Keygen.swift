@@ -12,7 +12,8 @@ struct Keygen: AsyncParsableCommand {
 
             Example:
               whsig keygen --private-key sender.pem --public-key sender.pub.b64
-              whsig keygen --bits 4096 --private-key big.pem --public-key big.pub.pem --public-format pem
+              whsig keygen --bits 4096 --private-key big.pem \\
+                --public-key big.pub.pem --public-format pem
             """
     )
 

@@ -11,7 +11,8 @@ struct KeyringCommand: AsyncParsableCommand {
             KEYRING.bak. A corrupt keyring is refused with exit 2 and never overwritten.
 
             Example:
-              whsig keyring add --keyring receivers.json --key platform-eu.b64 --label eu-prod
+              whsig keyring add --keyring receivers.json \\
+                --key platform-eu.b64 --label eu-prod
               whsig keyring list --keyring receivers.json
             """,
         subcommands: [KeyringAdd.self, KeyringList.self, KeyringRetire.self, KeyringRemove.self, KeyringPush.self]
@@ -47,8 +48,8 @@ struct KeyringAdd: AsyncParsableCommand {
         abstract: "Add a public key to a keyring (the file is created when absent).",
         discussion: """
             Example:
-              whsig keyring add --keyring receivers.json --key next.pub.b64 --label eu-prod-2027 \\
-                --not-before 2027-01-01T00:00:00Z
+              whsig keyring add --keyring receivers.json --key next.pub.b64 \\
+                --label eu-prod-2027 --not-before 2027-01-01T00:00:00Z
             """
     )
 

@@ -15,8 +15,10 @@ struct KeyringPush: AsyncParsableCommand {
             started with.
 
             Example:
-              whsig keyring add --keyring fleet.json --key next.pub.b64 --label eu-prod-2027
-              whsig keyring push --store postgres://whsig@127.0.0.1:5432/webhooks --keyring fleet.json
+              whsig keyring add --keyring fleet.json --key next.pub.b64 \\
+                --label eu-prod-2027
+              whsig keyring push --store postgres://whsig@127.0.0.1:5432/webhooks \\
+                --keyring fleet.json
             """
     )
 

@@ -11,7 +11,14 @@ extension CanonicalMode: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.name) }
 }
 
-/// `md5`, `sha512` (and for `sign`, `both`).
+/// `md5` or `sha512`: the algorithm of one signature (`verify --signature`).
+enum SingleAlgorithm: String, ExpressibleByArgument, CaseIterable {
+    case md5, sha512
+
+    var algorithm: SignatureAlgorithm { self == .md5 ? .md5WithRSA : .sha512WithRSA }
+}
+
+/// `md5`, `sha512` or `both`: what `sign` and `send` produce.
 enum AlgorithmChoice: String, ExpressibleByArgument, CaseIterable {
     case md5, sha512, both
 

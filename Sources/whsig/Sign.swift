@@ -11,8 +11,10 @@ struct Sign: AsyncParsableCommand {
 
             Examples:
               whsig sign --private-key sender.pem event.json
-              curl -H 'Content-Type: application/json' --data-binary @event.json \\
-                -H "$(whsig sign --private-key sender.pem --algorithm sha512 event.json)" URL
+              whsig sign --private-key sender.pem --algorithm sha512 event.json \\
+                > sig.hdr
+              curl -H 'Content-Type: application/json' -H "$(cat sig.hdr)" \\
+                --data-binary @event.json URL
               whsig sign --private-key sender.pem --algorithm sha512 - < event.json
             """
     )

@@ -7,14 +7,18 @@ struct Verify: AsyncParsableCommand {
         abstract: "Verify a webhook body against its signature headers, or one signature.",
         discussion: """
             Checks every --header given and prints one line per signature. By default
-            fluent-signature (SHA512withRSA) must be present and verify; flex.signature (MD5withRSA)
-            is checked and reported but counts only with --allow-md5. Exit 0 valid, 1 invalid, 2 bad input.
+            fluent-signature (SHA512withRSA) must be present and verify; flex.signature
+            (MD5withRSA) is checked and reported but counts only with --allow-md5.
+            Exit 0 valid, 1 invalid, 2 bad input.
 
             Examples:
               whsig verify --key platform.b64 \\
-                --header "fluent-signature: $SIG512" --header "flex.signature: $SIGMD5" body.json
-              whsig verify --keyring receivers.json --header "fluent-signature: $SIG512" - < body.json
-              whsig verify --key platform.b64 --signature "$SIG512" --algorithm sha512 body.json
+                --header "fluent-signature: $SIG512" \\
+                --header "flex.signature: $SIGMD5" body.json
+              whsig verify --keyring receivers.json \\
+                --header "fluent-signature: $SIG512" - < body.json
+              whsig verify --key platform.b64 \\
+                --signature "$SIG512" --algorithm sha512 body.json
             """
     )
 
@@ -26,8 +30,8 @@ struct Verify: AsyncParsableCommand {
     @Option(help: ArgumentHelp("One base64 signature to check (with --algorithm).", valueName: "B64"))
     var signature: String?
 
-    @Option(help: "The algorithm of --signature: md5 or sha512.")
-    var algorithm: AlgorithmChoice?
+    @Option(help: "The algorithm of --signature.")
+    var algorithm: SingleAlgorithm?
 
     @OptionGroup var backendOptions: BackendOptions
 
@@ -41,7 +45,7 @@ struct Verify: AsyncParsableCommand {
         try trust.requireKeys()
         if signature != nil && !headers.isEmpty { throw ValidationError("use either --signature with --algorithm, or --header, not both") }
         if signature == nil && headers.isEmpty { throw ValidationError("give --header 'NAME: VALUE' or --signature B64 --algorithm md5|sha512") }
-        if signature != nil && (algorithm == nil || algorithm == .both) { throw ValidationError("--signature needs --algorithm md5 or sha512") }
+        if signature != nil && algorithm == nil { throw ValidationError("--signature needs --algorithm md5 or sha512") }
         if signature == nil && algorithm != nil { throw ValidationError("--algorithm goes with --signature") }
     }
 
@@ -50,7 +54,7 @@ struct Verify: AsyncParsableCommand {
         var requestHeaders: [(String, String)]
         var policy = trust.policy
         if let signature, let choice = algorithm {
-            let chosen = choice.algorithms[0]
+            let chosen = choice.algorithm
             requestHeaders = [(chosen.headerName, signature)]
             // Naming the algorithm is the caller's choice: MD5 then needs no further opt-in.
             if chosen == .md5WithRSA { policy.allowsLegacyMD5 = true }
@@ -64,22 +68,52 @@ struct Verify: AsyncParsableCommand {
         }
         let verifier = WebhookVerifier(keyring: ring, policy: policy)
         let verdict: WebhookVerdict
+        var hint: String?
         if trust.canonical == .raw {
             let session = try verifier.makeSession(headers: requestHeaders)
-            try forEachChunk(of: body) { try session.update($0) }
+            // The body is streamed; a copy of up to `hintCopyLimit` bytes is kept for the hint below.
+            var copy: [UInt8]? = []
+            try forEachChunk(of: body) { chunk in
+                try session.update(chunk)
+                if copy != nil { if copy!.count + chunk.count <= Self.hintCopyLimit { copy!.append(contentsOf: chunk) } else { copy = nil } }
+            }
             verdict = try session.finish()
+            if let copy { hint = compactHint(verdict, headers: requestHeaders, body: copy, policy: policy, keyring: ring) }
         } else {
             verdict = try verifier.verify(headers: requestHeaders, body: readInput(body))
         }
-        report(verdict)
+        report(verdict, hint: hint)
         if !verdict.isValid { throw ExitCode(Exit.invalid) }
     }
 
-    func report(_ verdict: WebhookVerdict) {
+    /// The largest body kept in memory to try the compact hint; a larger body gets no hint.
+    static let hintCopyLimit = 16 << 20
+
+    /// When the raw verdict is a body mismatch, checks the body again under `--canonical compact`
+    /// and says so if that verifies: the body was re-formatted (pretty-printed) after signing. It
+    /// never changes the verdict or the exit code.
+    func compactHint(
+        _ verdict: WebhookVerdict, headers: [(String, String)], body: [UInt8], policy: WebhookPolicy, keyring: Keyring
+    ) -> String? {
+        guard !verdict.isValid, let failure = verdict.failure, "\(failure.code)" == "body_mismatch" else { return nil }
+        var compact = policy
+        compact.canonicalization = .compact
+        guard let again = try? WebhookVerifier(keyring: keyring, policy: compact).verify(headers: headers, body: body),
+            again.isValid
+        else { return nil }
+        return "the body verifies with --canonical compact: whitespace was added after signing "
+            + "(a pretty-printed copy?); the platform signs compact JSON, so pass --canonical compact "
+            + "only if you trust whatever re-formatted it"
+    }
+
+    func report(_ verdict: WebhookVerdict, hint: String? = nil) {
         if json {
-            printJSON(verdictJSON(verdict))
+            var object = verdictJSON(verdict)
+            if let hint { object["hint"] = hint }
+            printJSON(object)
             return
         }
+        defer { if let hint { print("hint: \(hint)") } }
         for check in verdict.checks {
             let state = check.isValid ? "valid" : check.outcome.code == .notChecked ? "not checked" : "invalid"
             var line = "\(check.header): \(state) (\(check.algorithm))"

@@ -69,7 +69,7 @@ enum Main {
                 if !message.isEmpty { print(message) }
                 return Exit.ok
             }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { FileHandle.standardError.write(Data((withErrorPrefix(message) + "\n").utf8)) }
             // swift-argument-parser uses 64 (EX_USAGE) for usage errors and 1 for an error it does not
             // know (an I/O error, say); this tool's contract is 2 for both, since 1 means "did not verify".
             return code.rawValue == 64 || code == .failure ? Exit.usage : code.rawValue
@@ -77,6 +77,17 @@ enum Main {
     }
 }
 
+/// The prefix of every error line, the tool's own and swift-argument-parser's alike.
+let errorPrefix = "whsig: error: "
+
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("whsig: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("\(errorPrefix)\(message)\n".utf8))
+}
+
+/// swift-argument-parser starts its messages with `Error: `; this tool's start with `whsig: error: `,
+/// so that one pattern finds both in a log.
+func withErrorPrefix(_ message: String) -> String {
+    if message.hasPrefix("Error: ") { return errorPrefix + message.dropFirst("Error: ".count) }
+    if message.hasPrefix(errorPrefix) { return message }
+    return errorPrefix + message
 }

@@ -65,10 +65,8 @@ enum KeyText {
             return ParsedKeyDocument(content: content, format: KeyFormat(container: .jwk, pemLabel: nil, structure: "JWK"))
         }
         if let bad = bytes.firstIndex(where: { !isSpace($0) && !StrictBase64.isAlphabet($0) && $0 != UInt8(ascii: "=") }) {
-            if bytes.contains(0) || bytes.contains(where: { $0 >= 0x80 }) {
-                throw WebhookSignatureError(
-                    .unrecognizedFormat,
-                    "the key is neither PEM, base64, JWK nor DER: binary data that does not start with a DER SEQUENCE")
+            if let binary = bytes.firstIndex(where: { $0 == 0 || $0 >= 0x80 }) {
+                throw WebhookSignatureError(.unrecognizedFormat, describeNonText(bytes, at: binary))
             }
             throw WebhookSignatureError(
                 .notBase64,
@@ -84,6 +82,27 @@ enum KeyText {
         }
         let content = try KeyDER.classify(der[...])
         return ParsedKeyDocument(content: content, format: KeyFormat(container: .base64, pemLabel: nil, structure: structure(content)))
+    }
+
+    /// Names a NUL or non-ASCII byte, which key text (PEM, base64, JWK) cannot hold, and its usual cause.
+    ///
+    /// Editors on Windows save a byte-order mark; a UTF-16 file has one too, and a copy from a web
+    /// page or a word processor brings typographic characters. Each gets its own fix.
+    static func describeNonText(_ bytes: [UInt8], at offset: Int) -> String {
+        let byte = "byte 0x" + String(bytes[offset], radix: 16, uppercase: true)
+        let rest = bytes[offset...]
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return "\(byte) at offset \(offset): a UTF-8 byte-order mark; save the key as plain ASCII (no BOM)"
+        }
+        if rest.starts(with: [0xFF, 0xFE]) || rest.starts(with: [0xFE, 0xFF]) {
+            return "\(byte) at offset \(offset): a UTF-16 byte-order mark; the file is UTF-16, save the key as plain ASCII"
+        }
+        if bytes[offset] >= 0x80 {
+            return "\(byte) at offset \(offset) is not ASCII (a typographic character or another encoding?); "
+                + "key text (PEM, base64 or JWK) is plain ASCII, and DER starts with a SEQUENCE byte 0x30"
+        }
+        return "\(byte) at offset \(offset) is a NUL byte; "
+            + "key text (PEM, base64 or JWK) is plain ASCII, and DER starts with a SEQUENCE byte 0x30"
     }
 
     static func structure(_ content: KeyContent) -> String {

@@ -41,7 +41,7 @@ public final class BodyDigest {
 
 /// Verifies one signature over a body that arrives in chunks.
 ///
-/// Feed the chunks with ``update(_:)-(Collection)`` and call ``verify(signatureBase64:)`` once; the
+/// Feed the chunks with ``update(_:)`` and call ``verify(signatureBase64:)`` once; the
 /// verdict equals that of ``RSAPublicKey/isValidSignature(_:for:algorithm:)`` over the whole body.
 public final class SignatureVerifier {
     /// The key that verifies.

@@ -3,7 +3,7 @@ extension RSAPublicKey {
     ///
     /// Use this for one header value and the raw body bytes as received (`Array(data)`,
     /// `string.utf8`, a `[UInt8]`). The signature text follows the one rule every surface of this
-    /// package applies (see ``SignatureText``): surrounding ASCII whitespace is trimmed, and text
+    /// package applies: surrounding ASCII whitespace is trimmed, and text
     /// that is then not strict padded standard base64 of exactly the modulus length is an invalid
     /// signature. Returns `false` for every signature that does not verify: a tampered body,
     /// another key or algorithm, a wrong length, a value not below the modulus, empty or
