@@ -61,7 +61,7 @@ public struct WebhookGate: Sendable {
     }
 
     /// Reads the body up to the limit, leaving it re-attached to `request` for later readers; use it
-    /// before ``WebhookIntake/admit(_:headers:logger:answer:status:next:)``.
+    /// before `WebhookIntake/admit(_:headers:logger:answer:status:next:)`.
     ///
     /// Throws only when reading fails for another reason (such as the connection closing).
     public func collect(_ request: inout Request) async throws -> Result<ByteBuffer, WebhookRejection> {

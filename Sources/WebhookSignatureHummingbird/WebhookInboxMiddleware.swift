@@ -9,8 +9,8 @@ import WebhookSignature
 /// Verifies each delivery with a reloading keyring and stores it before any handler runs: the
 /// middleware for a fleet of receivers that must not lose an acknowledged event.
 ///
-/// Each request takes the ``VerifierSource``'s current verifier (a ``LiveVerifier`` follows a keyring
-/// file or a store without a restart). A verified delivery is written to the ``DeliveryStore`` first;
+/// Each request takes the `VerifierSource`'s current verifier (a `LiveVerifier` follows a keyring
+/// file or a store without a restart). A verified delivery is written to the `DeliveryStore` first;
 /// if that fails or takes longer than `storeTimeout`, the answer is 503 with `Webhook-Failure:
 /// store_unavailable` and the handler never runs, so the platform retries. A forged delivery is refused
 /// as by ``WebhookVerificationMiddleware`` and never reaches the store. A duplicate (same body) is not
@@ -35,7 +35,7 @@ public struct WebhookInboxMiddleware<Context: WebhookRequestContext>: RouterMidd
 
     /// A middleware over a verifier source and an optional store.
     ///
-    /// Use a ``LiveVerifier`` to follow key rotation, or a plain `WebhookVerifier` for a fixed keyring.
+    /// Use a `LiveVerifier` to follow key rotation, or a plain `WebhookVerifier` for a fixed keyring.
     public init(
         verifiers: any VerifierSource, store: (any DeliveryStore)?, maxBodySize: Int = WebhookGate.defaultMaxBodySize,
         storeTimeout: Duration = .seconds(5)

@@ -48,13 +48,13 @@ public struct BasicWebhookRequestContext: WebhookRequestContext {
 /// Failures never reach the handler: 401 failed verification, 400 when the body cannot be read
 /// under the policy (invalid JSON under a canonical mode), 413 over the body limit. The stable code is
 /// in the `Webhook-Failure` header and the body. A 401 says only `signature_invalid` (no key id, label
-/// or key status) unless ``WebhookMiddlewareOptions/explainsFailures`` is on; the full verdict is
+/// or key status) unless `WebhookMiddlewareOptions/explainsFailures` is on; the full verdict is
 /// logged at notice level through the request's logger. Verified requests continue with the body
 /// re-attached and ``WebhookRequestContext/webhook`` set.
 ///
 /// Replay: the platform signs no timestamp or nonce, so a valid delivery stays valid forever and
-/// can be replayed by anyone who captured it. Give ``WebhookMiddlewareOptions/duplicateCheck`` a
-/// ``WebhookDuplicateCheck`` (``InMemoryDuplicateCheck`` or your own store) to answer repeats with
+/// can be replayed by anyone who captured it. Give `WebhookMiddlewareOptions/duplicateCheck` a
+/// `WebhookDuplicateCheck` (`InMemoryDuplicateCheck` or your own store) to answer repeats with
 /// 200 and `Webhook-Duplicate: true` without running the handler again.
 ///
 /// Idle connections: the middleware runs once a request arrived; close connections that stay idle

@@ -7,18 +7,18 @@ import WebhookSignature
 
 /// Verifies every request's signature on its raw body before any handler or decoder sees it (Vapor 4).
 ///
-/// The body is collected up to ``WebhookMiddlewareOptions/maxBodySize`` before anything else reads
+/// The body is collected up to `WebhookMiddlewareOptions/maxBodySize` before anything else reads
 /// it: Vapor's routes collect only 16 KB by default, and a larger delivery must neither be cut nor
 /// re-read. Failures never reach the handler: 401 failed verification, 400 when the body cannot be
 /// read under the policy (invalid JSON under a canonical mode), 413 over the body limit. The stable
 /// code is in the `Webhook-Failure` header and the body. A 401 says only `signature_invalid` (no key
-/// id, label or key status) unless ``WebhookMiddlewareOptions/explainsFailures`` is on; the full
+/// id, label or key status) unless `WebhookMiddlewareOptions/explainsFailures` is on; the full
 /// verdict is logged at notice level through `request.logger`. Handlers read the verified delivery
 /// from `request.verifiedWebhook` and the event from `request.verifiedEvent()`.
 ///
 /// Replay: the platform signs no timestamp or nonce, so a valid delivery stays valid forever and
-/// can be replayed by anyone who captured it. Give ``WebhookMiddlewareOptions/duplicateCheck`` a
-/// ``WebhookDuplicateCheck`` (``InMemoryDuplicateCheck`` or your own store) to answer repeats with
+/// can be replayed by anyone who captured it. Give `WebhookMiddlewareOptions/duplicateCheck` a
+/// `WebhookDuplicateCheck` (`InMemoryDuplicateCheck` or your own store) to answer repeats with
 /// 200 and `Webhook-Duplicate: true` without running the handler again.
 ///
 /// Idle connections: close connections that stay idle with Vapor's own setting,

@@ -5,7 +5,7 @@ extension WebhookVerifier {
     /// Use it in a server before reading the body, to answer 401 at once: it finds a missing
     /// signature header the policy needs, a counted header sent twice with different values, and
     /// a counted value whose length no trusted key's signature has (per the signature-text rule).
-    /// It never refuses a delivery that ``verify(headers:body:)`` would accept, and costs no hash
+    /// It never refuses a delivery that `verify(headers:body:)` would accept, and costs no hash
     /// and no public operation. In the verdict, a header that would need the body to decide is
     /// reported ``VerdictCode/notChecked``.
     @inlinable
