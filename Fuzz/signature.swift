@@ -96,8 +96,11 @@ public func fuzzSignature(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         violated("StrictBase64 refuses a canonical text: \(e.reason)")
     }
 
+    // The signature-text rule: surrounding ASCII whitespace (space, tab, CR, LF) is trimmed, nothing else.
+    let isTrimmed: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    let trimmedText = String(decoding: input.drop(while: isTrimmed).reversed().drop(while: isTrimmed).reversed(), as: UTF8.self)
     for algorithm in SignatureAlgorithm.allCases {
-        let expected = text == (algorithm == .sha512WithRSA ? Fixed.sha512 : Fixed.md5)
+        let expected = trimmedText == (algorithm == .sha512WithRSA ? Fixed.sha512 : Fixed.md5)
         let viaOpenSSL = verify(Fixed.openssl, text, algorithm)
         if viaOpenSSL != expected {
             violated("OpenSSL: \(algorithm) verification says \(viaOpenSSL) for \(expected ? "the real" : "another") signature")

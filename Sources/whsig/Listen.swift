@@ -138,6 +138,7 @@ struct Listen: AsyncParsableCommand {
             throw UsageFailure("cannot listen on \(host):\(port): \(error)")
         }
         state.emit(state.summary())
+        state.flush()
     }
 }
 #endif

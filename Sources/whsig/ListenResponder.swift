@@ -35,7 +35,6 @@ struct ListenResponder: HTTPResponder {
             response.headers[.allow] = "POST"
             return response
         }
-        let sent = Self.signatureHeaderNames(request.headers)
         // One verifier per delivery: a keyring reload affects the next delivery, never this one. The
         // gate refuses before reading the body when the head alone decides (size, no usable signature).
         let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBody)
@@ -47,6 +46,7 @@ struct ListenResponder: HTTPResponder {
             if case .unverified(let verdict) = rejection {
                 line = Self.describe(verdict, status: rejection.status.code, target)
             } else {
+                let sent = Self.signatureHeaderNames(request.headers)
                 line = "\(rejection.status.code) rejected \(target) headers=\(sent.isEmpty ? "none" : sent.joined(separator: ","))"
             }
             line += " failure=\(rejection.code) reason=\(Self.quoted(rejection.reason))"
@@ -109,14 +109,13 @@ struct ListenResponder: HTTPResponder {
     /// `id=… name=…` read from the verified body with the library's JSON parser (no Foundation
     /// JSONSerialization on the hot path).
     static func eventSummary(_ bytes: [UInt8]) -> String {
-        guard let root = try? JSONValue.parse(bytes), root.objectMembers != nil else {
+        // Only the two members are read: no tree is built on the hot path.
+        guard let found = JSONPeek.scalars(in: bytes, members: ["id", "name"]) else {
             return "id=- name=- (not a JSON object)"
         }
         func field(_ name: String) -> String {
-            guard let value = root[member: name] else { return "-" }
-            if let s = value.stringValue { return s.isEmpty ? "\"\"" : s.contains(" ") ? quoted(s) : s }
-            if let n = value.numberLexeme { return n }
-            return "-"
+            guard let s = found[name] else { return "-" }
+            return s.isEmpty ? "\"\"" : s.contains(" ") ? quoted(s) : s
         }
         return "id=\(field("id")) name=\(field("name"))"
     }
@@ -126,9 +125,11 @@ struct ListenResponder: HTTPResponder {
     }
 
     static func sha512(_ bytes: [UInt8]) throws -> [UInt8] {
-        let digest = try BodyDigest(algorithm: .sha512WithRSA)
-        try digest.update(bytes)
-        return try digest.finalize()
+        var digest = [UInt8](repeating: 0, count: 64)
+        try bytes.withUnsafeBytes { input in
+            try digest.withUnsafeMutableBytes { output in try SignatureAlgorithm.sha512WithRSA.digest(input, into: output) }
+        }
+        return digest
     }
 
     static func quoted(_ s: String) -> String {

@@ -43,18 +43,39 @@ final class ListenerState: Sendable {
         var window: DedupeWindow
     }
     private let counts: Mutex<Counts>
-    private let output = Mutex(())
+    /// Lines not yet written: stdout is written in batches, at most `flushInterval` after a line.
+    private let pending = Mutex([UInt8]())
+    static let flushInterval: Duration = .milliseconds(20)
 
     init(dedupeWindow: Int) {
         counts = Mutex(Counts(window: DedupeWindow(capacity: dedupeWindow)))
+        let thread = Thread { [weak self] in
+            while let state = self {
+                state.flush()
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        thread.start()
     }
 
     /// Writes one line to stdout and flushes it, so a reader sees each line as it happens.
+    /// Queues one line for stdout; a background thread writes the queue every 20 ms (one write per
+    /// batch instead of one per delivery), and ``flush()`` writes it at once.
     func emit(_ line: String) {
-        let data = Data((line + "\n").utf8)
-        output.withLock { _ in
-            FileHandle.standardOutput.write(data)
+        pending.withLock { buffer in
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(0x0A)
         }
+    }
+
+    /// Writes every queued line.
+    func flush() {
+        let bytes = pending.withLock { buffer -> [UInt8] in
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer
+        }
+        guard !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytes))
     }
 
     /// Records a verified body's digest; true when it is among the last `--dedupe-window` seen.
