@@ -288,38 +288,7 @@ public func whsig_verify_webhook(
     _ body: UnsafePointer<UInt8>?, _ bodyLen: Int,
     _ outKeyID: UnsafeMutablePointer<UInt8>?
 ) -> Int32 {
-    outKeyID?.pointee = 0
-    return run { () throws(CError) -> Int32 in
-        let handle = try borrow(ring, KeyringHandle.self, "ring")
-        let verifier = try handle.verifier(flags: policyFlags, mode: modeValue)
-        let count = try length(headerCount, "header_count")
-        guard count <= CLimits.maxHeaderCount else {
-            throw CError(
-                -WebhookSignatureError.Code.inputTooLarge.number,
-                "header_count is \(count); at most \(CLimits.maxHeaderCount) (WHSIG_MAX_HEADER_COUNT) headers are read")
-        }
-        let bodyView = try input(body, bodyLen, "body")
-        var headers: [(String, String)] = []
-        if count > 0 {
-            let names = try required(headerNames, "header_names")
-            let values = try required(headerValues, "header_values")
-            headers.reserveCapacity(count)
-            for i in 0..<count {
-                let name = try text(names[i], nameLens.map { $0[i] }, "header_names[\(i)]")
-                let value = try text(values[i], valueLens.map { $0[i] }, "header_values[\(i)]")
-                headers.append((name, value))
-            }
-        }
-        let verdict = try library { () throws(WebhookSignatureError) in try verifier.verify(headers: headers, body: bodyView) }
-        guard verdict.isValid, let key = verdict.verifiedKey else {
-            LastError.set(verdict.failure?.reason ?? "the delivery is not accepted")
-            return Status.invalidSignature
-        }
-        if let outKeyID {
-            let hex = key.id.hex
-            guard hex.utf8.count == 64 else { throw CError(Status.internalError, "a key id is not 64 hex digits") }
-            _ = writeText(hex, to: outKeyID)
-        }
-        return succeed()
-    }
+    // The same call without the failure code (Verdict.swift reads the arguments for both).
+    whsig_verify_webhook_verdict(
+        ring, policyFlags, modeValue, headerNames, nameLens, headerValues, valueLens, headerCount, body, bodyLen, outKeyID, nil)
 }

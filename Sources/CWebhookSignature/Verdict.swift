@@ -2,9 +2,8 @@ import WebhookSignature
 
 // whsig_verify_webhook_verdict: whsig_verify_webhook plus the verdict's stable failure code, so that
 // bindings (Python, Rust) can report "body_mismatch" or "no_signature_header" without parsing the
-// detail sentence. Declared in include/whsig.h after whsig_verify_webhook. It reads its arguments
-// exactly as whsig_verify_webhook does (keep the two in step; whsig_verify_webhook could call this
-// with a NULL out_code).
+// detail sentence. Declared in include/whsig.h after whsig_verify_webhook, which calls it with a
+// NULL out_code.
 
 /// Room for a failure code: the longest code is well under 63 bytes; 64 with the NUL.
 let verdictCodeSize = 64
