@@ -60,14 +60,19 @@ public struct WebhookGate: Sendable {
         self.intake = WebhookIntake(verifier: verifier, options: options)
     }
 
+    /// The refusal the request head alone decides (a declared size over the limit, headers that
+    /// fail whatever the body), before a byte of the body is read; nil when the body must be read.
+    public func rejectionBeforeBody(_ request: Request) -> WebhookRejection? {
+        intake.rejection(beforeReading: Self.headerPairs(request.headers), contentLength: request.headers[.contentLength])
+    }
+
     /// Reads the body up to the limit, leaving it re-attached to `request` for later readers; use it
-    /// before `WebhookIntake/admit(_:headers:logger:answer:status:next:)`.
+    /// before ``WebhookIntake/admit(_:headers:logger:answer:status:next:)``. Unless `headChecked`
+    /// (the caller already asked ``rejectionBeforeBody(_:)``), the head is checked first.
     ///
     /// Throws only when reading fails for another reason (such as the connection closing).
-    public func collect(_ request: inout Request) async throws -> Result<ByteBuffer, WebhookRejection> {
-        if let rejection = intake.rejection(beforeReading: Self.headerPairs(request.headers), contentLength: request.headers[.contentLength]) {
-            return .failure(rejection)
-        }
+    public func collect(_ request: inout Request, headChecked: Bool = false) async throws -> Result<ByteBuffer, WebhookRejection> {
+        if !headChecked, let rejection = rejectionBeforeBody(request) { return .failure(rejection) }
         do {
             return .success(try await request.collectBody(upTo: maxBodySize))
         } catch is NIOTooManyBytesError {
@@ -79,8 +84,8 @@ public struct WebhookGate: Sendable {
     ///
     /// Returns the verified delivery or why it is refused; throws only when reading the body fails
     /// for another reason (such as the connection closing).
-    public func verify(_ request: inout Request) async throws -> Result<VerifiedWebhook, WebhookRejection> {
-        try await collect(&request).flatMap { intake.verify(headers: Self.headerPairs(request.headers), body: $0) }
+    public func verify(_ request: inout Request, headChecked: Bool = false) async throws -> Result<VerifiedWebhook, WebhookRejection> {
+        try await collect(&request, headChecked: headChecked).flatMap { intake.verify(headers: Self.headerPairs(request.headers), body: $0) }
     }
 
     /// The request's header fields as (name as received, value) pairs.

@@ -38,8 +38,15 @@ struct ListenResponder: HTTPResponder {
         // One verifier per delivery: a keyring reload affects the next delivery, never this one. The
         // gate refuses before reading the body when the head alone decides (size, no usable signature).
         let gate = WebhookGate(verifier: verifiers.currentVerifier, maxBodySize: maxBody)
+        let early = gate.rejectionBeforeBody(request)
         var request = request
-        switch try await gate.verify(&request) {
+        let result: Result<VerifiedWebhook, WebhookRejection>
+        if let early {
+            result = .failure(early)
+        } else {
+            result = try await gate.verify(&request, headChecked: true)
+        }
+        switch result {
         case .failure(let rejection):
             state.recordRejected()
             var line: String
@@ -49,7 +56,7 @@ struct ListenResponder: HTTPResponder {
                 let sent = Self.signatureHeaderNames(request.headers)
                 line = "\(rejection.status.code) rejected \(target) headers=\(sent.isEmpty ? "none" : sent.joined(separator: ","))"
             }
-            line += " failure=\(rejection.code) reason=\(Self.quoted(rejection.reason))"
+            line += " failure=\(rejection.code) reason=\(Self.quoted(rejection.reason + (early != nil ? "; the body was not read" : "")))"
             state.emit(line)
             if explain || rejection.status != .unauthorized { return rejection.response() }
             return respondRefused(status: .unauthorized, code: rejection.code, reason: rejection.reason)

@@ -154,7 +154,7 @@ struct ReliabilityCLITests {
         let cases: [(String, String, String)] = [
             (head + "Content-Length: 500\r\n\r\n", "401", "no_signature_header"),
             (head + "fluent-signature: QUJD\r\nContent-Length: 500\r\n\r\n", "401", "malformed"),
-            (head + "flex.signature: \(String(repeating: "A", count: 340))==\r\nContent-Length: 500\r\n\r\n", "401", "no_signature_header"),
+            (head + "flex.signature: \(String(repeating: "A", count: 340))==\r\nContent-Length: 500\r\n\r\n", "401", "policy_not_met"),
             (head + "fluent-signature: \(String(repeating: "A", count: 342))==\r\nContent-Length: 5000\r\n\r\n", "413", "body_too_large"),
         ]
         for (request, status, logged) in cases {
