@@ -86,8 +86,8 @@ struct Verify: AsyncParsableCommand {
         if !verdict.isValid { throw ExitCode(Exit.invalid) }
     }
 
-    /// The largest body kept in memory to try the compact hint; a larger body gets no hint.
-    static let hintCopyLimit = 16 << 20
+    /// The largest body kept for the compact-mode hint (events are a few KiB; streaming stays bounded).
+    static let hintCopyLimit = 1 << 20
 
     /// When the raw verdict is a body mismatch, checks the body again under `--canonical compact`
     /// and says so if that verifies: the body was re-formatted (pretty-printed) after signing. It

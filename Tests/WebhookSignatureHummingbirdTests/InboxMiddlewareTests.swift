@@ -42,7 +42,10 @@ struct InboxMiddlewareTests {
             // The folder replaced by a file: the write fails, the answer is 503 and the handler does not run.
             try FileManager.default.removeItem(atPath: path)
             try Data().write(to: URL(fileURLWithPath: path))
-            let failed = await Inbox.post(url, Inbox.event(3, tag: "mw"), key: keys.privateKey)
+            // A fresh connection (no reuse of one the server may have closed meanwhile).
+            let third = Inbox.event(3, tag: "mw")
+            let signed = try WebhookSigner(key: keys.privateKey).headers(for: third).map { ($0.name, $0.value) }
+            let failed = await Inbox.post(url, third, headers: signed + [("Connection", "close")])
             #expect(failed?.status == 503)
             #expect(failed?.failure == "write_failed")
             #expect(seenInHandler.value.count == 1)

@@ -16,9 +16,11 @@ struct PackageGraphTests {
     /// The README's `.package(url: "…/swift-webhook-signature", from: "X")` line, and its version.
     static func readmeDependency() throws -> (line: String, url: String, version: String) {
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let line = try #require(
-            readme.split(separator: "\n").map(String.init).first { $0.contains(".package(url:") && $0.contains("swift-webhook-signature") },
-            "the README shows no .package(url:) line for swift-webhook-signature")
+        // The dependency exactly as the README writes it (in a code block or inline code).
+        let match = try #require(
+            readme.firstMatch(of: /\.package\(url: "[^"]*swift-webhook-signature", from: "[0-9.]+"\)/),
+            "the README shows no .package(url:) dependency for swift-webhook-signature")
+        let line = String(match.output)
         let url = try #require(line.firstMatch(of: /url: "([^"]+)"/)?.1, "no url in \(line)")
         let version = try #require(line.firstMatch(of: /from: "([0-9.]+)"/)?.1, "no from: version in \(line)")
         return (line.trimmingCharacters(in: .whitespaces), String(url), String(version))
