@@ -4,6 +4,8 @@
 //
 //   POST /verified   WebhookVerificationMiddleware (1 MiB cap, default policy), then the handler
 //   POST /plain      the body collected up to the same cap, then the same handler
+//   POST /collected  (Vapor) an AsyncMiddleware that only collects the body as the webhook
+//                    middleware does, then the same handler: the framework's share of the cost
 //
 // The handler answers 200 with the body's length, so both routes read the whole body and answer
 // alike; the difference between them is the middleware's cost.
@@ -46,9 +48,21 @@ case "vapor":
     app.on(.POST, "plain", body: .collect(maxSize: ByteCount(value: cap))) { request async throws -> String in
         "ok \(request.body.data?.readableBytes ?? 0)\n"
     }
+    app.grouped(CollectOnly(cap: cap)).post("collected") { request async throws -> String in
+        "ok \(request.body.data?.readableBytes ?? 0)\n"
+    }
     try await app.execute()
     try await app.asyncShutdown()
 default:
     FileHandle.standardError.write(Data("unknown framework \(arguments[1]); use hummingbird or vapor\n".utf8))
     exit(2)
+}
+
+/// Collects the body the way the webhook middleware does, and nothing else.
+struct CollectOnly: AsyncMiddleware {
+    let cap: Int
+    func respond(to request: Vapor.Request, chainingTo next: any AsyncResponder) async throws -> Vapor.Response {
+        _ = try await request.body.collect(max: cap + 1).get()
+        return try await next.respond(to: request)
+    }
 }
