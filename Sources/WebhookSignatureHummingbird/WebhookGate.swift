@@ -67,7 +67,7 @@ public struct WebhookGate: Sendable {
     }
 
     /// Reads the body up to the limit, leaving it re-attached to `request` for later readers; use it
-    /// before ``WebhookIntake/admit(_:headers:logger:answer:status:next:)``. Unless `headChecked`
+    /// before `WebhookIntake.admit(_:headers:logger:answer:status:next:)`. Unless `headChecked`
     /// (the caller already asked ``rejectionBeforeBody(_:)``), the head is checked first.
     ///
     /// Throws only when reading fails for another reason (such as the connection closing).
